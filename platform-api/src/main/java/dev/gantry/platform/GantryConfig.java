@@ -1,0 +1,42 @@
+package dev.gantry.platform;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Gantry's own settings. Each one can be set by an environment variable named after it
+ * ({@code gantry.base-domain} is {@code GANTRY_BASE_DOMAIN}); the README lists them.
+ */
+@ConfigMapping(prefix = "gantry")
+public interface GantryConfig {
+
+    /** Holds git repos, images, build caches, container state and the owned database. */
+    Path dataDir();
+
+    /** The admin token to create on the very first start, for automation; otherwise one is generated. */
+    Optional<String> adminToken();
+
+    /** The host name users reach this machine by, used in git remote URLs. */
+    @WithDefault("localhost")
+    String publicHost();
+
+    /** Apps are served at {@code <app>.<tenant>.<base-domain>}. */
+    @WithDefault("localhost")
+    String baseDomain();
+
+    /** The platform API, dashboard and git over HTTP. */
+    @WithDefault("8080")
+    int apiPort();
+
+    @WithDefault("8000")
+    int routerHttpPort();
+
+    @WithDefault("8443")
+    int routerHttpsPort();
+
+    @WithDefault("2222")
+    int sshPort();
+}

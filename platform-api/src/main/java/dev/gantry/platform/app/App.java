@@ -1,0 +1,50 @@
+package dev.gantry.platform.app;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.gantry.platform.tenant.Tenant;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+
+/** An application of one tenant; its name is unique within the tenant and is part of its host name. */
+@Entity
+@Table(name = "app")
+public class App extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "tenant_id", nullable = false)
+    public Tenant tenant;
+
+    @Column(nullable = false)
+    public String name;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    public static List<App> ofTenant(Tenant tenant) {
+        return list("tenant.id = ?1 order by name", tenant.id);
+    }
+
+    /** Only ever looks inside one tenant, so another tenant's app is as absent as a missing one. */
+    public static Optional<App> findInTenant(Tenant tenant, String name) {
+        return find("tenant.id = ?1 and name = ?2", tenant.id, name).firstResultOptional();
+    }
+
+    public static long countOfTenant(Tenant tenant) {
+        return count("tenant.id", tenant.id);
+    }
+}

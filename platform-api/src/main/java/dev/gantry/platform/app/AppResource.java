@@ -1,0 +1,79 @@
+package dev.gantry.platform.app;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import dev.gantry.platform.api.ApiException;
+import dev.gantry.platform.api.Names;
+import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.tenant.Tenant;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** A tenant's apps. Every query is scoped to the caller's tenant: other tenants' apps do not exist here. */
+@Path("/api/apps")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AppResource {
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    AppUrls urls;
+
+    @GET
+    public List<AppView> list() {
+        Tenant tenant = caller.get().requireTenant();
+        return App.ofTenant(tenant).stream().map(app -> urls.view(app, tenant.name)).toList();
+    }
+
+    @POST
+    @Transactional
+    public Response create(CreateApp body) {
+        Tenant tenant = caller.get().requireTenant();
+        if (body == null) {
+            throw ApiException.badRequest("Send a JSON body with the app's name, e.g. {\"name\": \"web\"}.");
+        }
+        String name = Names.requireDnsLabel("app", body.name());
+        if (App.findInTenant(tenant, name).isPresent()) {
+            throw ApiException.conflict("app-exists", "You already have an app named '" + name + "'.");
+        }
+        App app = new App();
+        app.tenant = tenant;
+        app.name = name;
+        app.createdAt = Instant.now();
+        app.persist();
+        return Response.created(URI.create("/api/apps/" + name)).entity(urls.view(app, tenant.name)).build();
+    }
+
+    @GET
+    @Path("{app}")
+    public AppView get(@PathParam("app") String name) {
+        Tenant tenant = caller.get().requireTenant();
+        return urls.view(find(tenant, name), tenant.name);
+    }
+
+    @DELETE
+    @Path("{app}")
+    @Transactional
+    public void delete(@PathParam("app") String name) {
+        Tenant tenant = caller.get().requireTenant();
+        find(tenant, name).delete();
+    }
+
+    private static App find(Tenant tenant, String name) {
+        return App.findInTenant(tenant, name).orElseThrow(() -> ApiException.notFound("app-not-found",
+                "You have no app named '" + name + "'."));
+    }
+}

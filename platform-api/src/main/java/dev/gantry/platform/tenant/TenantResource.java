@@ -1,0 +1,84 @@
+package dev.gantry.platform.tenant;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import dev.gantry.platform.api.ApiException;
+import dev.gantry.platform.app.App;
+import dev.gantry.platform.api.Names;
+import dev.gantry.platform.auth.ApiToken;
+import dev.gantry.platform.auth.CurrentCaller;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Tenants, managed by the admin only. */
+@Path("/api/tenants")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class TenantResource {
+
+    @Inject
+    CurrentCaller caller;
+
+    /** Creates the tenant and its first token, which is in this response and nowhere else. */
+    @POST
+    @Transactional
+    public Response create(CreateTenant body) {
+        caller.get().requireAdmin();
+        if (body == null) {
+            throw ApiException.badRequest("Send a JSON body with the tenant's name, e.g. {\"name\": \"acme\"}.");
+        }
+        String name = Names.requireDnsLabel("tenant", body.name());
+        if (Tenant.findByName(name).isPresent()) {
+            throw ApiException.conflict("tenant-exists", "A tenant named '" + name + "' already exists.");
+        }
+        Tenant tenant = new Tenant();
+        tenant.name = name;
+        tenant.createdAt = Instant.now();
+        tenant.persist();
+        String token = ApiToken.issue(tenant, "first token of " + name).plain();
+        return Response.created(URI.create("/api/tenants/" + name))
+                .entity(new CreatedTenant(name, token, tenant.createdAt)).build();
+    }
+
+    @GET
+    public List<TenantView> list() {
+        caller.get().requireAdmin();
+        return Tenant.getEntityManager().createQuery(
+                "select new dev.gantry.platform.tenant.TenantView(t.name, t.createdAt,"
+                        + " (select count(a) from App a where a.tenant = t)) from Tenant t order by t.name",
+                TenantView.class).getResultList();
+    }
+
+    @GET
+    @Path("{tenant}")
+    public TenantView get(@PathParam("tenant") String name) {
+        caller.get().requireAdmin();
+        Tenant tenant = find(name);
+        return new TenantView(tenant.name, tenant.createdAt, App.countOfTenant(tenant));
+    }
+
+    /** Deletes the tenant with its apps and tokens (the database cascades); its tokens stop working at once. */
+    @DELETE
+    @Path("{tenant}")
+    @Transactional
+    public void delete(@PathParam("tenant") String name) {
+        caller.get().requireAdmin();
+        find(name).delete();
+    }
+
+    private static Tenant find(String name) {
+        return Tenant.findByName(name).orElseThrow(() -> ApiException.notFound("tenant-not-found",
+                "There is no tenant named '" + name + "'."));
+    }
+}
