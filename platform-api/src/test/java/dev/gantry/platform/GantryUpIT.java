@@ -1,9 +1,6 @@
 package dev.gantry.platform;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsInAnyOrder;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,20 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The foundation's promise, end to end through the real launcher and the packaged platform: {@code ./gantry up}
- * starts with its own PostgreSQL, serves health within 60 s, prints the admin token once, keeps everything
- * across a Ctrl-C and a second {@code up}, and keeps tenants apart.
+ * starts with its own PostgreSQL, serves health within 60 s, prints the admin token once, and keeps everything
+ * across a Ctrl-C and a second {@code up}; the README's curl session (docs/examples/api-session.sh) checks
+ * tenants, tokens, apps, bad input and tenant isolation on both sides of the restart.
  */
 class GantryUpIT {
 
@@ -56,7 +51,7 @@ class GantryUpIT {
     }
 
     @Test
-    void scriptedSessionSurvivesARestart() throws Exception {
+    void scriptedCurlSessionSurvivesARestart() throws Exception {
         start(1);
         String firstOutput = Files.readString(log);
         assertTrue(firstOutput.contains("Admin token (shown once"), firstOutput);
@@ -65,21 +60,8 @@ class GantryUpIT {
         assertTrue(firstOutput.contains(admin), "the generated admin token is printed on the first start");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
 
-        String acme = api(admin).body(Map.of("name", "acme")).post("/api/tenants").then().statusCode(201)
-                .extract().path("token");
-        String beta = api(admin).body(Map.of("name", "beta")).post("/api/tenants").then().statusCode(201)
-                .extract().path("token");
-        String acmeSecond = api(acme).post("/api/tokens").then().statusCode(201).extract().path("token");
-        api(acme).body(Map.of("name", "web")).post("/api/apps").then().statusCode(201);
-        api(acmeSecond).body(Map.of("name", "api")).post("/api/apps").then().statusCode(201);
-        api(beta).body(Map.of("name", "web")).post("/api/apps").then().statusCode(201);
-
-        // Bad input gets the right 4xx with a readable body.
-        api(acme).body(Map.of("name", "Not_A_Label")).post("/api/apps").then().statusCode(422)
-                .contentType("application/problem+json").body("detail", containsString("not a valid app name"));
-        api(acme).body(Map.of("name", "web")).post("/api/apps").then().statusCode(409);
-        api(acme).body("{oops").post("/api/apps").then().statusCode(400);
-        given().baseUri(base()).get("/api/apps").then().statusCode(401);
+        Path state = dataDir.resolve("session.env");
+        runSession("create", admin, state);
 
         stop();
         assertFalse(Files.exists(dataDir.resolve("postgres/pgdata/postmaster.pid")),
@@ -90,16 +72,17 @@ class GantryUpIT {
         assertTrue(secondOutput.contains("Admin token: in " + tokenFile), secondOutput);
         assertFalse(secondOutput.contains(admin), "the admin token is printed only on the first start");
 
-        api(admin).get("/api/tenants").then().statusCode(200).body("name", containsInAnyOrder("acme", "beta"));
-        api(acmeSecond).get("/api/apps").then().statusCode(200).body("name", containsInAnyOrder("api", "web"));
-        api(acme).get("/api/apps/web").then().statusCode(200)
-                .body("git_url", equalTo("http://localhost:" + port + "/git/acme/web.git"));
+        runSession("verify", admin, state);
+    }
 
-        // Tenant B's token can neither see nor delete tenant A's apps.
-        api(beta).get("/api/apps").then().statusCode(200).body("name", equalTo(List.of("web")));
-        api(beta).get("/api/apps/api").then().statusCode(404);
-        api(beta).delete("/api/apps/api").then().statusCode(404);
-        api(acme).get("/api/apps/api").then().statusCode(200);
+    /** docs/examples/api-session.sh: the README's curl walkthrough as a script that checks every answer. */
+    private void runSession(String phase, String admin, Path state) throws Exception {
+        Path script = Path.of(System.getProperty("gantry.root"), "docs", "examples", "api-session.sh");
+        Process session = new ProcessBuilder(script.toString(), phase, base(), admin, state.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(session.getInputStream().readAllBytes());
+        assertTrue(session.waitFor(60, TimeUnit.SECONDS), "the session finished");
+        assertEquals(0, session.exitValue(), "api-session.sh " + phase + ":\n" + output);
     }
 
     private void start(int run) throws Exception {
@@ -150,10 +133,6 @@ class GantryUpIT {
             new ProcessBuilder("kill", "-INT", pid).start().waitFor();
             ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
         }
-    }
-
-    private RequestSpecification api(String token) {
-        return given().baseUri(base()).header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
     }
 
     private String base() {
