@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.gantry.platform.db.PostgresBinaries;
+import dev.gantry.platform.db.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,35 @@ class GantryUpIT {
         runSession("verify", admin, state);
     }
 
+    @Test
+    void usesAnExistingServerGivenByUrl() throws Exception {
+        Path external = Files.createTempDirectory("gantry-it-external-pg-");
+        try (PostgresServer server = PostgresServer.start(PostgresBinaries.bundled(Directories.cacheDir()),
+                external.resolve("postgres"), 0)) {
+            String url = "postgresql://" + server.user() + ":" + server.password() + "@127.0.0.1:" + server.port()
+                    + "/" + PostgresServer.DATABASE;
+            start(1, Map.of("GANTRY_DB_URL", url, "GANTRY_ADMIN_TOKEN", "gantry_it-chosen-admin-token-42"));
+
+            given().baseUri(base()).header("Authorization", "Bearer gantry_it-chosen-admin-token-42")
+                    .contentType("application/json").body(Map.of("name", "acme"))
+                    .post("/api/tenants").then().statusCode(201);
+            assertFalse(Files.exists(dataDir.resolve("postgres")), "no database of its own with GANTRY_DB_URL");
+            assertFalse(Files.exists(dataDir.resolve("admin-token")), "a chosen admin token is not written to disk");
+            String output = Files.readString(log);
+            assertFalse(output.contains(server.password()), "the database password is never printed");
+
+            stop();
+            assertTrue(server.isRunning(), "an external database is left running");
+            try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
+                 var rs = c.createStatement().executeQuery("SELECT name FROM tenant")) {
+                assertTrue(rs.next());
+                assertEquals("acme", rs.getString(1));
+            }
+        } finally {
+            FileTrees.deleteTree(external);
+        }
+    }
+
     /** docs/examples/api-session.sh: the README's curl walkthrough as a script that checks every answer. */
     private void runSession(String phase, String admin, Path state) throws Exception {
         Path script = Path.of(System.getProperty("gantry.root"), "docs", "examples", "api-session.sh");
@@ -86,6 +117,10 @@ class GantryUpIT {
     }
 
     private void start(int run) throws Exception {
+        start(run, Map.of());
+    }
+
+    private void start(int run, Map<String, String> extraEnv) throws Exception {
         log = dataDir.resolve("gantry-up-" + run + ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("gantry.root"), "gantry").toString(), "up")
                 .redirectErrorStream(true)
@@ -96,6 +131,7 @@ class GantryUpIT {
         env.put("GANTRY_DATA_DIR", dataDir.toString());
         env.put("GANTRY_API_PORT", Integer.toString(port));
         env.put("GANTRY_NO_BUILD", "1"); // Maven built the jar just before this test; never recurse into Maven
+        env.putAll(extraEnv);
         gantry = pb.start();
 
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
