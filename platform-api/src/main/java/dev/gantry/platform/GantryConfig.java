@@ -1,5 +1,6 @@
 package dev.gantry.platform;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -39,4 +40,18 @@ public interface GantryConfig {
 
     @WithDefault("2222")
     int sshPort();
+
+    /** The quota a new tenant starts with; the admin changes it per tenant. */
+    DefaultQuota defaultQuota();
+
+    interface DefaultQuota {
+        @WithDefault("2G")
+        String memory();
+
+        @WithDefault("10")
+        int instances();
+
+        @WithDefault("2")
+        BigDecimal cpus();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.platform.api;
 
+import java.util.Map;
+
 /**
  * The platform's one error type for API callers: an HTTP status, a stable machine-readable code and a sentence
  * a person understands. {@link ProblemMapper} turns it into {@code application/problem+json} (RFC 9457).
@@ -8,11 +10,18 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final Map<String, Object> details;
 
     public ApiException(int status, String code, String detail) {
+        this(status, code, detail, Map.of());
+    }
+
+    /** With {@code details}: machine-readable facts added to the problem document, e.g. the numbers of a refusal. */
+    public ApiException(int status, String code, String detail, Map<String, Object> details) {
         super(detail);
         this.status = status;
         this.code = code;
+        this.details = Map.copyOf(details);
     }
 
     public int status() {
@@ -22,6 +31,10 @@ public class ApiException extends RuntimeException {
     /** Stable and machine-readable, e.g. {@code app-not-found}; the problem's type is {@code urn:gantry:problem:<code>}. */
     public String code() {
         return code;
+    }
+
+    public Map<String, Object> details() {
+        return details;
     }
 
     public static ApiException badRequest(String detail) {

@@ -2,6 +2,7 @@ package dev.gantry.platform.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import org.hibernate.exception.ConstraintViolationException;
 import jakarta.ws.rs.core.Response;
@@ -19,7 +20,8 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        Response.ResponseBuilder response = respond(e.status(), e.code(), e.getMessage(), uri);
+        Response.ResponseBuilder response = Response.status(e.status()).type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(e.status(), e.code(), e.getMessage(), uri.getPath(), e.details()));
         if (e.status() == 401) {
             response.header("WWW-Authenticate", "Bearer realm=\"gantry\"");
         }
@@ -35,6 +37,11 @@ public class ProblemMapper {
     /** Valid JSON of the wrong shape, e.g. a list where an object belongs (more specific than Quarkus' own). */
     @ServerExceptionMapper
     public Response shape(MismatchedInputException e, UriInfo uri) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return respond(400, "bad-json", "The request body has a field this call does not know: '"
+                    + unknown.getPropertyName() + "'" + (unknown.getKnownPropertyIds() == null ? "." : "; it knows "
+                    + unknown.getKnownPropertyIds() + "."), uri).build();
+        }
         return respond(400, "bad-json", "The request body does not have the expected shape: "
                 + firstLine(e.getOriginalMessage()) + ".", uri).build();
     }

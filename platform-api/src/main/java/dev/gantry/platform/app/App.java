@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.tenant.Tenant;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -42,6 +43,12 @@ public class App extends PanacheEntityBase {
     /** Only ever looks inside one tenant, so another tenant's app is as absent as a missing one. */
     public static Optional<App> findInTenant(Tenant tenant, String name) {
         return find("tenant.id = ?1 and name = ?2", tenant.id, name).firstResultOptional();
+    }
+
+    /** The tenant's app of that name, or a 404 that reads the same whether it is missing or another's. */
+    public static App requireInTenant(Tenant tenant, String name) {
+        return findInTenant(tenant, name).orElseThrow(() -> ApiException.notFound("app-not-found",
+                "You have no app named '" + name + "'."));
     }
 
     public static long countOfTenant(Tenant tenant) {

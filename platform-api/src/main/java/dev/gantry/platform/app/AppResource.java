@@ -61,7 +61,7 @@ public class AppResource {
     @Path("{app}")
     public AppView get(@PathParam("app") String name) {
         Tenant tenant = caller.get().requireTenant();
-        return urls.view(find(tenant, name), tenant.name);
+        return urls.view(App.requireInTenant(tenant, name), tenant.name);
     }
 
     @DELETE
@@ -69,11 +69,6 @@ public class AppResource {
     @Transactional
     public void delete(@PathParam("app") String name) {
         Tenant tenant = caller.get().requireTenant();
-        find(tenant, name).delete();
-    }
-
-    private static App find(Tenant tenant, String name) {
-        return App.findInTenant(tenant, name).orElseThrow(() -> ApiException.notFound("app-not-found",
-                "You have no app named '" + name + "'."));
+        App.requireInTenant(tenant, name).delete();
     }
 }

@@ -3,6 +3,7 @@ package dev.gantry.platform.tenant;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.gantry.platform.quota.Quota;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -25,6 +26,26 @@ public class Tenant extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** Quota limits; null is unlimited. */
+    @Column(name = "quota_memory_mb")
+    public Integer quotaMemoryMb;
+
+    @Column(name = "quota_instances")
+    public Integer quotaInstances;
+
+    @Column(name = "quota_millicpus")
+    public Integer quotaMillicpus;
+
+    public Quota quota() {
+        return new Quota(quotaMemoryMb, quotaInstances, quotaMillicpus);
+    }
+
+    public void setQuota(Quota quota) {
+        quotaMemoryMb = quota.memoryMb();
+        quotaInstances = quota.instances();
+        quotaMillicpus = quota.millicpus();
+    }
 
     public static Optional<Tenant> findByName(String name) {
         return find("name", name).firstResultOptional();

@@ -4,16 +4,24 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.platform.GantryConfig;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.api.Names;
 import dev.gantry.platform.auth.ApiToken;
 import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.formation.Formation;
+import dev.gantry.platform.quota.Quota;
+import dev.gantry.platform.quota.QuotaChange;
+import dev.gantry.platform.quota.QuotaView;
+import dev.gantry.platform.quota.Resources;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -30,6 +38,9 @@ public class TenantResource {
     @Inject
     CurrentCaller caller;
 
+    @Inject
+    GantryConfig config;
+
     /** Creates the tenant and its first token, which is in this response and nowhere else. */
     @POST
     @Transactional
@@ -45,6 +56,7 @@ public class TenantResource {
         Tenant tenant = new Tenant();
         tenant.name = name;
         tenant.createdAt = Instant.now();
+        tenant.setQuota(defaultQuota());
         tenant.persist();
         String token = ApiToken.issue(tenant, "first token of " + name).plain();
         return Response.created(URI.create("/api/tenants/" + name))
@@ -75,6 +87,34 @@ public class TenantResource {
     public void delete(@PathParam("tenant") String name) {
         caller.get().requireAdmin();
         find(name).delete();
+    }
+
+    @GET
+    @Path("{tenant}/quota")
+    public QuotaView quota(@PathParam("tenant") String name) {
+        caller.get().requireAdmin();
+        Tenant tenant = find(name);
+        return QuotaView.of(tenant.quota(), Formation.usageOfTenant(tenant.id));
+    }
+
+    /**
+     * Sets the tenant's limits. Lowering one below current usage is allowed: nothing running is stopped, but
+     * nothing more can be scaled up until usage is under the limit again.
+     */
+    @PATCH
+    @Path("{tenant}/quota")
+    @Transactional
+    public QuotaView setQuota(@PathParam("tenant") String name, JsonNode body) {
+        caller.get().requireAdmin();
+        Tenant tenant = find(name);
+        tenant.setQuota(QuotaChange.apply(tenant.quota(), body));
+        return QuotaView.of(tenant.quota(), Formation.usageOfTenant(tenant.id));
+    }
+
+    private Quota defaultQuota() {
+        GantryConfig.DefaultQuota defaults = config.defaultQuota();
+        return new Quota(Resources.parseMemoryMb("GANTRY_DEFAULT_QUOTA_MEMORY", defaults.memory()),
+                defaults.instances(), Resources.parseMillicpus("GANTRY_DEFAULT_QUOTA_CPUS", defaults.cpus()));
     }
 
     private static Tenant find(String name) {

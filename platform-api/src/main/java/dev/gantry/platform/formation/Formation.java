@@ -1,0 +1,68 @@
+package dev.gantry.platform.formation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import dev.gantry.platform.app.App;
+import dev.gantry.platform.quota.Usage;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+
+/** Desired state for one process type of an app: how many instances, and how big each one is. */
+@Entity
+@Table(name = "formation")
+public class Formation extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "app_id", nullable = false)
+    public App app;
+
+    @Column(nullable = false)
+    public String type;
+
+    @Column(nullable = false)
+    public int quantity;
+
+    @Column(name = "memory_mb", nullable = false)
+    public int memoryMb;
+
+    @Column(nullable = false)
+    public int millicpus;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public Usage usage() {
+        return Usage.of(quantity, memoryMb, millicpus);
+    }
+
+    public static List<Formation> ofApp(App app) {
+        return list("app.id = ?1 order by type", app.id);
+    }
+
+    public static Optional<Formation> find(App app, String type) {
+        return find("app.id = ?1 and type = ?2", app.id, type).firstResultOptional();
+    }
+
+    /** The total every formation of a tenant asks for. */
+    public static Usage usageOfTenant(Long tenantId) {
+        Object[] row = (Object[]) getEntityManager().createQuery(
+                "select coalesce(sum(f.quantity * f.memoryMb), 0), coalesce(sum(f.quantity), 0),"
+                        + " coalesce(sum(f.quantity * f.millicpus), 0) from Formation f where f.app.tenant.id = ?1")
+                .setParameter(1, tenantId).getSingleResult();
+        return new Usage(((Number) row[0]).longValue(), ((Number) row[1]).longValue(), ((Number) row[2]).longValue());
+    }
+}
