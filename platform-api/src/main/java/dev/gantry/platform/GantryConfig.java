@@ -20,6 +20,9 @@ public interface GantryConfig {
     /** The admin token to create on the very first start, for automation; otherwise one is generated. */
     Optional<String> adminToken();
 
+    /** The key that seals config vars (base64 of 32 bytes); by default {@code <data-dir>/config.key}. */
+    Optional<String> configKey();
+
     /** The host name users reach this machine by, used in git remote URLs. */
     @WithDefault("localhost")
     String publicHost();

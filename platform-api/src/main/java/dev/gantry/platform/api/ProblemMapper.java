@@ -3,6 +3,7 @@ package dev.gantry.platform.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.gantry.platform.config.ConfigKeyException;
 import jakarta.ws.rs.WebApplicationException;
 import org.hibernate.exception.ConstraintViolationException;
 import jakarta.ws.rs.core.Response;
@@ -75,6 +76,14 @@ public class ProblemMapper {
             response.header("Allow", e.getResponse().getHeaderString("Allow"));
         }
         return response.build();
+    }
+
+    /** The operator's problem, not the caller's: say so without revealing anything about the key. */
+    @ServerExceptionMapper
+    public Response configKey(ConfigKeyException e, UriInfo uri) {
+        LOG.errorf("config key problem on %s: %s", uri.getPath(), e.getMessage());
+        return respond(503, "config-key", "This app's config vars cannot be read with the platform's current "
+                + "config key; the operator must restore the key (see the platform log).", uri).build();
     }
 
     @ServerExceptionMapper
