@@ -7,6 +7,7 @@ import java.util.List;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.api.Names;
 import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.release.Releases;
 import dev.gantry.platform.tenant.Tenant;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -32,6 +33,9 @@ public class AppResource {
     @Inject
     AppUrls urls;
 
+    @Inject
+    Releases releases;
+
     @GET
     public List<AppView> list() {
         Tenant tenant = caller.get().requireTenant();
@@ -54,6 +58,7 @@ public class AppResource {
         app.name = name;
         app.createdAt = Instant.now();
         app.persist();
+        releases.create(app, null, "Initial release", caller.get());
         return Response.created(URI.create("/api/apps/" + name)).entity(urls.view(app, tenant.name)).build();
     }
 

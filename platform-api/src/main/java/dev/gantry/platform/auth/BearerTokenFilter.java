@@ -35,6 +35,7 @@ public class BearerTokenFilter {
         String plain = header.substring(SCHEME.length()).strip();
         ApiToken token = ApiToken.findByPlainToken(plain).orElseThrow(() -> ApiException.unauthorized(
                 "This token is not valid: it may have been deleted, or its tenant removed."));
-        current.set(new Caller(token.id, token.tenant));
+        String label = token.hint + (token.description == null ? "" : " (" + token.description + ")");
+        current.set(new Caller(token.id, token.tenant, label));
     }
 }

@@ -5,9 +5,10 @@ import dev.gantry.platform.tenant.Tenant;
 
 /**
  * Who is calling: the admin, or a tenant. Resources state which one a call needs; the wording of a refusal
- * tells the caller which kind of token to use instead.
+ * tells the caller which kind of token to use instead. {@code label} names the token for audit records (its
+ * hint and description, never the secret).
  */
-public record Caller(Long tokenId, Tenant tenant) {
+public record Caller(Long tokenId, Tenant tenant, String label) {
 
     public boolean isAdmin() {
         return tenant == null;

@@ -1,8 +1,9 @@
 package dev.gantry.platform.config;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.release.Releases;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -24,7 +26,8 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * An app's config vars, the environment its processes get: {@code PATCH {"KEY": "value", "OLD": null}} sets and
- * unsets several at once (null unsets). Values are sealed before they are stored and are never logged.
+ * unsets several at once (null unsets). Values are sealed before they are stored and are never logged. A change
+ * makes a new release (the reconciler rolls the app's instances onto it).
  */
 @Path("/api/apps/{app}/config")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,12 +45,15 @@ public class ConfigResource {
     CurrentCaller caller;
 
     @Inject
-    ConfigCipher cipher;
+    ConfigVars configVars;
+
+    @Inject
+    Releases releases;
 
     @GET
     public Map<String, String> get(@PathParam("app") String appName) {
         App app = App.requireInTenant(caller.get().requireTenant(), appName);
-        return current(app);
+        return configVars.of(app);
     }
 
     @PATCH
@@ -58,7 +64,8 @@ public class ConfigResource {
             throw ApiException.badRequest("Send the vars to set or unset, e.g. {\"DATABASE_URL\": \"postgres://…\", "
                     + "\"OLD_FLAG\": null}.");
         }
-        Map<String, String> next = current(app);
+        Map<String, String> before = configVars.of(app);
+        Map<String, String> next = new TreeMap<>(before);
         for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = checkedName(e.getKey());
@@ -78,42 +85,25 @@ public class ConfigResource {
             throw ApiException.invalid("An app's config vars may hold " + MAX_TOTAL_BYTES / 1024 + " kB in total; "
                     + "this change would make it " + total + " bytes. Keep large data in files or a database.");
         }
-        store(app, next);
+        if (!next.equals(before)) {
+            configVars.replace(app, next);
+            releases.create(app, describeChange(before, next), caller.get());
+        }
         return next;
     }
 
-    private Map<String, String> current(App app) {
-        Map<String, String> vars = new TreeMap<>();
-        for (ConfigVar v : ConfigVar.ofApp(app)) {
-            vars.put(v.name, cipher.open(app.id, v.name, v.valueSealed));
+    /** "Set DATABASE_URL, FEATURE_X; unset OLD": names only, values never leave the sealed store. */
+    private static String describeChange(Map<String, String> before, Map<String, String> after) {
+        List<String> set = after.keySet().stream().filter(k -> !after.get(k).equals(before.get(k))).toList();
+        List<String> unset = before.keySet().stream().filter(k -> !after.containsKey(k)).toList();
+        List<String> parts = new ArrayList<>();
+        if (!set.isEmpty()) {
+            parts.add("Set " + String.join(", ", set));
         }
-        return vars;
-    }
-
-    /** Writes only what changed: unchanged values keep their sealed bytes and timestamps. */
-    private void store(App app, Map<String, String> next) {
-        Instant now = Instant.now();
-        Map<String, ConfigVar> stored = new TreeMap<>();
-        ConfigVar.ofApp(app).forEach(v -> stored.put(v.name, v));
-        stored.forEach((name, v) -> {
-            String value = next.get(name);
-            if (value == null) {
-                v.delete();
-            } else if (!value.equals(cipher.open(app.id, name, v.valueSealed))) {
-                v.valueSealed = cipher.seal(app.id, name, value);
-                v.updatedAt = now;
-            }
-        });
-        next.forEach((name, value) -> {
-            if (!stored.containsKey(name)) {
-                ConfigVar v = new ConfigVar();
-                v.app = app;
-                v.name = name;
-                v.valueSealed = cipher.seal(app.id, name, value);
-                v.updatedAt = now;
-                v.persist();
-            }
-        });
+        if (!unset.isEmpty()) {
+            parts.add((parts.isEmpty() ? "Unset " : "unset ") + String.join(", ", unset));
+        }
+        return String.join("; ", parts);
     }
 
     private static String checkedName(String name) {

@@ -2,6 +2,8 @@ package dev.gantry.platform.formation;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import dev.gantry.platform.app.App;
@@ -55,6 +57,33 @@ public class Formation extends PanacheEntityBase {
 
     public static Optional<Formation> find(App app, String type) {
         return find("app.id = ?1 and type = ?2", app.id, type).firstResultOptional();
+    }
+
+    /** The app's whole formation as values, by process type. */
+    public static Map<String, FormationSpec> snapshotOf(App app) {
+        Map<String, FormationSpec> snapshot = new TreeMap<>();
+        ofApp(app).forEach(f -> snapshot.put(f.type, new FormationSpec(f.quantity, f.memoryMb, f.millicpus)));
+        return snapshot;
+    }
+
+    /** Makes the app's formation exactly {@code snapshot}: types not in it are removed. */
+    public static void restore(App app, Map<String, FormationSpec> snapshot) {
+        Instant now = Instant.now();
+        for (Formation f : ofApp(app)) {
+            if (!snapshot.containsKey(f.type)) {
+                f.delete();
+            }
+        }
+        snapshot.forEach((type, spec) -> {
+            Formation f = find(app, type).orElseGet(Formation::new);
+            f.app = app;
+            f.type = type;
+            f.quantity = spec.quantity();
+            f.memoryMb = spec.memoryMb();
+            f.millicpus = spec.millicpus();
+            f.updatedAt = now;
+            f.persist();
+        });
     }
 
     /** The total every formation of a tenant asks for. */
