@@ -7,6 +7,7 @@ import java.util.List;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.api.Names;
 import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.event.Event;
 import dev.gantry.platform.release.Releases;
 import dev.gantry.platform.tenant.Tenant;
 import jakarta.inject.Inject;
@@ -58,6 +59,7 @@ public class AppResource {
         app.name = name;
         app.createdAt = Instant.now();
         app.persist();
+        Event.record(app, "app.create", "Created app " + name, caller.get().label());
         releases.create(app, null, "Initial release", caller.get());
         return Response.created(URI.create("/api/apps/" + name)).entity(urls.view(app, tenant.name)).build();
     }

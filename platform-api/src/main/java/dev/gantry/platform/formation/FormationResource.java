@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.event.Event;
 import dev.gantry.platform.quota.QuotaGuard;
 import dev.gantry.platform.quota.Resources;
 import dev.gantry.platform.quota.Usage;
@@ -83,6 +85,9 @@ public class FormationResource {
             f.updatedAt = now;
             f.persist();
         }
+        Event.record(app, "scale", plan.stream().map(p -> p.type() + "=" + p.quantity() + ":"
+                + Resources.formatMemory(p.memoryMb())).collect(Collectors.joining(" ", "Scaled ", "")),
+                caller.get().label());
         return view(Formation.ofApp(app));
     }
 

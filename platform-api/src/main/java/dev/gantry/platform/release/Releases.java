@@ -10,6 +10,7 @@ import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.Caller;
 import dev.gantry.platform.config.ConfigVars;
+import dev.gantry.platform.event.Event;
 import dev.gantry.platform.formation.Formation;
 import dev.gantry.platform.formation.FormationSpec;
 import dev.gantry.platform.quota.QuotaGuard;
@@ -56,6 +57,7 @@ public class Releases {
         r.createdBy = who.label();
         r.createdAt = Instant.now();
         r.persist();
+        Event.record(app, "release", "Release v" + version + ": " + description, who.label());
         return r;
     }
 
@@ -72,6 +74,8 @@ public class Releases {
         quotas.check(app.tenant.id, now, then);
         configVars.replace(app, configVars.openSnapshot(app, target.version, target.configSealed));
         Formation.restore(app, formation);
+        Event.record(app, "rollback", "Rolled back to v" + target.version + " (its code, config and formation)",
+                who.label());
         return create(app, target.image, "Rollback to v" + target.version, who);
     }
 

@@ -1,0 +1,59 @@
+package dev.gantry.platform.event;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.gantry.platform.app.App;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Page;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+
+/** One line of an app's audit trail. */
+@Entity
+@Table(name = "event")
+public class Event extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "app_id", nullable = false)
+    public App app;
+
+    /** What happened, as a stable word: {@code app.create}, {@code config}, {@code scale}, {@code rollback}. */
+    @Column(nullable = false)
+    public String kind;
+
+    @Column(nullable = false)
+    public String message;
+
+    /** The token that did it (hint and description), or {@code gantry} for the platform itself. */
+    @Column(nullable = false)
+    public String actor;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    public static void record(App app, String kind, String message, String actor) {
+        Event e = new Event();
+        e.app = app;
+        e.kind = kind;
+        e.message = message;
+        e.actor = actor;
+        e.createdAt = Instant.now();
+        e.persist();
+    }
+
+    public static List<Event> newestOf(App app, int limit) {
+        return find("app.id = ?1 order by id desc", app.id).page(Page.ofSize(limit)).list();
+    }
+}
