@@ -4,29 +4,15 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.gantry.platform.app.App;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.gantry.platform.app.AppOwnedEntity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 /** One config var of an app; the value is sealed by {@link ConfigCipher} and never stored in the clear. */
 @Entity
 @Table(name = "config_var")
-public class ConfigVar extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "app_id", nullable = false)
-    public App app;
+public class ConfigVar extends AppOwnedEntity {
 
     @Column(nullable = false)
     public String name;

@@ -4,30 +4,16 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.gantry.platform.app.App;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.gantry.platform.app.AppOwnedEntity;
 import io.quarkus.panache.common.Page;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 /** One line of an app's audit trail. */
 @Entity
 @Table(name = "event")
-public class Event extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "app_id", nullable = false)
-    public App app;
+public class Event extends AppOwnedEntity {
 
     /** What happened, as a stable word: {@code app.create}, {@code config}, {@code scale}, {@code rollback}. */
     @Column(nullable = false)

@@ -7,30 +7,16 @@ import java.util.TreeMap;
 import java.util.Optional;
 
 import dev.gantry.platform.app.App;
+import dev.gantry.platform.app.AppOwnedEntity;
 import dev.gantry.platform.quota.Usage;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 /** Desired state for one process type of an app: how many instances, and how big each one is. */
 @Entity
 @Table(name = "formation")
-public class Formation extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "app_id", nullable = false)
-    public App app;
+public class Formation extends AppOwnedEntity {
 
     @Column(nullable = false)
     public String type;

@@ -5,29 +5,15 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.gantry.platform.app.App;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.gantry.platform.app.AppOwnedEntity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 /** Release vN of an app: image, sealed config snapshot and formation snapshot, with who/when/why. */
 @Entity
 @Table(name = "release")
-public class Release extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "app_id", nullable = false)
-    public App app;
+public class Release extends AppOwnedEntity {
 
     @Column(nullable = false)
     public int version;
