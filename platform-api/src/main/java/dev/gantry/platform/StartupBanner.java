@@ -22,7 +22,7 @@ public class StartupBanner {
 
     void onStart(@Observes @Priority(Integer.MAX_VALUE) StartupEvent event) {
         String base = "http://" + config.publicHost() + ":" + httpPort;
-        LOG.infof("Gantry is up: API and dashboard at %s/ (API %s/api, health %s/q/health, OpenAPI %s/q/openapi); "
-                + "data in %s", base, base, base, base, config.dataDir());
+        LOG.infof("Gantry is up at %s: API %s/api, health %s/q/health, OpenAPI %s/q/openapi; data in %s",
+                base, base, base, base, config.dataDir());
     }
 }
