@@ -44,6 +44,17 @@ public interface GantryConfig {
     @WithDefault("2222")
     int sshPort();
 
+    /** How much log each app keeps on disk: {@code segments} files of {@code segment-bytes}. */
+    Logs logs();
+
+    interface Logs {
+        @WithDefault("1048576")
+        long segmentBytes();
+
+        @WithDefault("8")
+        int segments();
+    }
+
     /** The quota a new tenant starts with; the admin changes it per tenant. */
     DefaultQuota defaultQuota();
 

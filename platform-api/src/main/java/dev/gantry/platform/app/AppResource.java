@@ -4,12 +4,14 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 
+import dev.gantry.platform.AfterCommit;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.api.Names;
 import dev.gantry.platform.auth.CurrentCaller;
-import dev.gantry.platform.event.Event;
+import dev.gantry.platform.event.Audit;
 import dev.gantry.platform.release.Releases;
 import dev.gantry.platform.tenant.Tenant;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -37,6 +39,15 @@ public class AppResource {
     @Inject
     Releases releases;
 
+    @Inject
+    Audit audit;
+
+    @Inject
+    Event<AppDeleted> deleted;
+
+    @Inject
+    AfterCommit afterCommit;
+
     @GET
     public List<AppView> list() {
         Tenant tenant = caller.get().requireTenant();
@@ -59,7 +70,7 @@ public class AppResource {
         app.name = name;
         app.createdAt = Instant.now();
         app.persist();
-        Event.record(app, "app.create", "Created app " + name, caller.get().label());
+        audit.record(app, "app.create", "Created app " + name, caller.get().label());
         releases.create(app, null, "Initial release", caller.get());
         return Response.created(URI.create("/api/apps/" + name)).entity(urls.view(app, tenant.name)).build();
     }
@@ -76,6 +87,9 @@ public class AppResource {
     @Transactional
     public void delete(@PathParam("app") String name) {
         Tenant tenant = caller.get().requireTenant();
-        App.requireInTenant(tenant, name).delete();
+        App app = App.requireInTenant(tenant, name);
+        long id = app.id;
+        app.delete();
+        afterCommit.run(() -> deleted.fire(new AppDeleted(id)));
     }
 }

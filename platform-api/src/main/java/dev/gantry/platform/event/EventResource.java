@@ -30,6 +30,6 @@ public class EventResource {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.invalid("limit must be between 1 and " + MAX_LIMIT + ", not " + limit + ".");
         }
-        return Event.newestOf(app, limit).stream().map(EventView::of).toList();
+        return AuditEntry.newestOf(app, limit).stream().map(EventView::of).toList();
     }
 }

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.CurrentCaller;
-import dev.gantry.platform.event.Event;
+import dev.gantry.platform.event.Audit;
 import dev.gantry.platform.quota.QuotaGuard;
 import dev.gantry.platform.quota.Resources;
 import dev.gantry.platform.quota.Usage;
@@ -45,6 +45,9 @@ public class FormationResource {
 
     @Inject
     QuotaGuard quotas;
+
+    @Inject
+    Audit audit;
 
     @GET
     public Map<String, FormationView> get(@PathParam("app") String appName) {
@@ -85,7 +88,7 @@ public class FormationResource {
             f.updatedAt = now;
             f.persist();
         }
-        Event.record(app, "scale", plan.stream().map(p -> p.type() + "=" + p.quantity() + ":"
+        audit.record(app, "scale", plan.stream().map(p -> p.type() + "=" + p.quantity() + ":"
                 + Resources.formatMemory(p.memoryMb())).collect(Collectors.joining(" ", "Scaled ", "")),
                 caller.get().label());
         return view(Formation.ofApp(app));

@@ -10,7 +10,7 @@ import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.Caller;
 import dev.gantry.platform.config.ConfigVars;
-import dev.gantry.platform.event.Event;
+import dev.gantry.platform.event.Audit;
 import dev.gantry.platform.formation.Formation;
 import dev.gantry.platform.formation.FormationSpec;
 import dev.gantry.platform.quota.QuotaGuard;
@@ -35,6 +35,9 @@ public class Releases {
     QuotaGuard quotas;
 
     @Inject
+    Audit audit;
+
+    @Inject
     ObjectMapper json;
 
     /** A new release with the current release's image and the app's current config and formation. */
@@ -57,7 +60,7 @@ public class Releases {
         r.createdBy = who.label();
         r.createdAt = Instant.now();
         r.persist();
-        Event.record(app, "release", "Release v" + version + ": " + description, who.label());
+        audit.record(app, "release", "Release v" + version + ": " + description, who.label());
         return r;
     }
 
@@ -74,7 +77,7 @@ public class Releases {
         quotas.check(app.tenant.id, now, then);
         configVars.replace(app, configVars.openSnapshot(app, target.version, target.configSealed));
         Formation.restore(app, formation);
-        Event.record(app, "rollback", "Rolled back to v" + target.version + " (its code, config and formation)",
+        audit.record(app, "rollback", "Rolled back to v" + target.version + " (its code, config and formation)",
                 who.label());
         return create(app, target.image, "Rollback to v" + target.version, who);
     }

@@ -10,10 +10,10 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Table;
 
-/** One line of an app's audit trail. */
+/** One line of an app's audit trail (table {@code event}). */
 @Entity
 @Table(name = "event")
-public class Event extends AppOwnedEntity {
+public class AuditEntry extends AppOwnedEntity {
 
     /** What happened, as a stable word: {@code app.create}, {@code config}, {@code scale}, {@code rollback}. */
     @Column(nullable = false)
@@ -29,17 +29,18 @@ public class Event extends AppOwnedEntity {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
-    public static void record(App app, String kind, String message, String actor) {
-        Event e = new Event();
+    static AuditEntry record(App app, String kind, String message, String actor) {
+        AuditEntry e = new AuditEntry();
         e.app = app;
         e.kind = kind;
         e.message = message;
         e.actor = actor;
         e.createdAt = Instant.now();
         e.persist();
+        return e;
     }
 
-    public static List<Event> newestOf(App app, int limit) {
+    public static List<AuditEntry> newestOf(App app, int limit) {
         return find("app.id = ?1 order by id desc", app.id).page(Page.ofSize(limit)).list();
     }
 }
