@@ -1,0 +1,292 @@
+package dev.gantry.router.impl;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One client request on its way to an instance and back. Lives on one event loop, so its fields
+ * need no synchronisation.
+ *
+ * <p>Retries: a connection that could not be opened means nothing was sent, so any method is
+ * retried on another instance. A connection that broke after the request was sent is retried only
+ * for an idempotent method without a body (a streamed body is gone and cannot be replayed).
+ * A timeout is never retried: the app may still be working on the request.
+ *
+ * <p>Bodies are streamed with back-pressure in both directions (pause the reader while the writer's
+ * queue is full), so memory stays flat whatever the size.
+ */
+final class ProxyExchange {
+
+    private final VertxRouter router;
+    private final HttpClient client;
+    private final HttpServerRequest req;
+    private final HttpServerResponse resp;
+    private final String requestId;
+    private final String hostHeader;
+    private final boolean hasBody;
+    private final boolean idempotent;
+    private MultiMap originHeaders;
+    private Set<Upstream> tried;
+    private Upstream held;
+    private HttpClientRequest originReq;
+    private Failure lastFailure;
+    private boolean bodyStarted;
+    private boolean clientGone;
+    private boolean done;
+    private long bodyBytes;
+
+    ProxyExchange(VertxRouter router, HttpClient client, HttpServerRequest req) {
+        this.router = router;
+        this.client = client;
+        this.req = req;
+        this.resp = req.response();
+        this.requestId = ProxyHeaders.requestId(req);
+        this.hostHeader = req.getHeader(HttpHeaders.HOST);
+        String te = req.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        this.hasBody = te != null || (cl != null && !cl.equals("0"))
+                || (req.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !req.isEnded() && cl == null
+                && !isBodylessMethod(req.method()));
+        this.idempotent = isIdempotent(req.method());
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.TRACE
+                || m == HttpMethod.PUT || m == HttpMethod.DELETE;
+    }
+
+    private static boolean isBodylessMethod(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.DELETE;
+    }
+
+    void start() {
+        if (hasBody) {
+            req.pause(); // keep the body in the socket until an instance is connected
+        }
+        long max = router.config().maxBodyBytes();
+        String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (max > 0 && cl != null && parseLength(cl) > max) {
+            fail(Failure.BODY_TOO_LARGE, 0, true);
+            return;
+        }
+        resp.closeHandler(v -> clientGone());
+        attempt();
+    }
+
+    private static long parseLength(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Picks an instance from the current table (so a retry follows a pool switch) and connects. */
+    private void attempt() {
+        long now = System.nanoTime();
+        Routes snapshot = router.routes();
+        Pool pool = snapshot.lookup(hostHeader);
+        if (pool == null) {
+            fail(Failure.NO_ROUTE, 0, false);
+            return;
+        }
+        Upstream u = pool.pick(tried, now);
+        if (u == null) {
+            if (lastFailure != null) {
+                fail(lastFailure, 0, bodyStarted);
+            } else {
+                fail(Failure.NO_INSTANCE, pool.retryAfterSeconds(now), false);
+            }
+            return;
+        }
+        u.begin();
+        if (router.routes() != snapshot) {
+            // The table changed between lookup and begin(): u may already count as drained and be
+            // stopped by the platform, so pick again from the new table.
+            router.registry().ended(u);
+            attempt();
+            return;
+        }
+        held = u;
+        if (originHeaders == null) {
+            originHeaders = MultiMap.caseInsensitiveMultiMap();
+            ProxyHeaders.forOrigin(req, requestId, originHeaders);
+        }
+        RequestOptions options = new RequestOptions()
+                .setServer(u.address())
+                .setMethod(req.method())
+                .setURI(req.uri())
+                .setHeaders(originHeaders)
+                .setIdleTimeout(pool.requestTimeoutMillis());
+        client.request(options).onComplete(ar -> {
+            if (clientGone) {
+                if (ar.succeeded()) {
+                    ar.result().reset();
+                }
+                release();
+                return;
+            }
+            if (ar.failed()) {
+                // Nothing was sent: safe to try another instance whatever the method.
+                u.failed(System.nanoTime(), router.config().ejectAfterFailures(), ejectNanos());
+                lastFailure = Failure.ofOriginError(ar.cause());
+                retryElsewhere(u);
+            } else {
+                forward(u, ar.result());
+            }
+        });
+    }
+
+    private long ejectNanos() {
+        return router.config().ejectMillis() * 1_000_000L;
+    }
+
+    private void retryElsewhere(Upstream u) {
+        release();
+        if (tried == null) {
+            tried = new HashSet<>(4);
+        }
+        tried.add(u);
+        attempt();
+    }
+
+    private void forward(Upstream u, HttpClientRequest creq) {
+        originReq = creq;
+        if (req.authority() != null) {
+            creq.authority(req.authority());
+        }
+        creq.exceptionHandler(t -> { }); // reported through the response future below
+        creq.response().onComplete(ar -> onOriginResponse(u, ar));
+        if (!hasBody) {
+            creq.end();
+            return;
+        }
+        bodyStarted = true;
+        if (req.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            creq.setChunked(true);
+        }
+        long max = router.config().maxBodyBytes();
+        req.handler(buf -> {
+            bodyBytes += buf.length();
+            if (max > 0 && bodyBytes > max) {
+                creq.reset();
+                fail(Failure.BODY_TOO_LARGE, 0, true);
+                return;
+            }
+            creq.write(buf);
+            if (creq.writeQueueFull()) {
+                req.pause();
+                creq.drainHandler(v -> req.resume());
+            }
+        });
+        req.endHandler(v -> creq.end());
+        req.exceptionHandler(t -> creq.reset());
+        if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+            resp.writeContinue();
+        }
+        req.resume();
+    }
+
+    private void onOriginResponse(Upstream u, AsyncResult<HttpClientResponse> ar) {
+        if (done || clientGone) {
+            release();
+            return;
+        }
+        if (ar.failed()) {
+            Failure f = Failure.ofOriginError(ar.cause());
+            if (f != Failure.ORIGIN_TIMEOUT) {
+                u.failed(System.nanoTime(), router.config().ejectAfterFailures(), ejectNanos());
+                if (!bodyStarted && idempotent) {
+                    lastFailure = f;
+                    retryElsewhere(u);
+                    return;
+                }
+            }
+            release();
+            fail(f, 0, bodyStarted && !req.isEnded());
+            return;
+        }
+        u.succeeded();
+        HttpClientResponse cr = ar.result();
+        resp.setStatusCode(cr.statusCode());
+        resp.setStatusMessage(cr.statusMessage());
+        ProxyHeaders.copyEndToEnd(cr.headers(), resp.headers());
+        if (!resp.headers().contains(ProxyHeaders.REQUEST_ID)) {
+            resp.headers().set(ProxyHeaders.REQUEST_ID, requestId);
+        }
+        int status = cr.statusCode();
+        boolean bodyAllowed = req.method() != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304;
+        if (bodyAllowed && !cr.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            resp.setChunked(true);
+        }
+        cr.handler(buf -> {
+            resp.write(buf);
+            if (resp.writeQueueFull()) {
+                cr.pause();
+                resp.drainHandler(v -> cr.resume());
+            }
+        });
+        cr.exceptionHandler(t -> {
+            // The response is under way: the status is gone, all we can do is cut the client off.
+            done = true;
+            release();
+            resp.reset();
+        });
+        cr.endHandler(v -> {
+            done = true;
+            release();
+            resp.end();
+        });
+    }
+
+    private void clientGone() {
+        if (done) {
+            return;
+        }
+        clientGone = true;
+        done = true;
+        if (originReq != null) {
+            originReq.reset();
+        }
+        release();
+    }
+
+    private void release() {
+        Upstream u = held;
+        if (u != null) {
+            held = null;
+            router.registry().ended(u);
+        }
+    }
+
+    /**
+     * Answers with the router's own error page. {@code closeAfter} closes the client connection
+     * when part of the request body is still unread, since the next request could not be framed.
+     */
+    private void fail(Failure failure, long retryAfterSeconds, boolean closeAfter) {
+        done = true;
+        release();
+        if (resp.headWritten() || resp.closed()) {
+            resp.reset();
+            return;
+        }
+        ErrorPage.send(resp, failure, requestId, retryAfterSeconds, req.method() == HttpMethod.HEAD);
+        if (closeAfter) {
+            resp.endHandler(v -> req.connection().close());
+            if (resp.ended()) {
+                req.connection().close();
+            }
+        }
+    }
+}
