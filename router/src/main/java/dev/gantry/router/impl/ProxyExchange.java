@@ -180,8 +180,9 @@ final class ProxyExchange {
         req.handler(buf -> {
             bodyBytes += buf.length();
             if (max > 0 && bodyBytes > max) {
+                req.handler(null);
+                fail(Failure.BODY_TOO_LARGE, 0, true); // first, so the reset below is not reported as a 502
                 creq.reset();
-                fail(Failure.BODY_TOO_LARGE, 0, true);
                 return;
             }
             creq.write(buf);

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,16 +77,17 @@ public final class VertxRouter implements Router {
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
         try {
-            // The first verticle binds the configured port (maybe 0 = random); the others share the
-            // port it got, which Vert.x only does for an identical host:port.
-            ProxyVerticle first = new ProxyVerticle(this, config.httpPort());
-            await(vertx.deployVerticle(first), "bind HTTP port " + config.httpPort());
-            httpPort = first.actualPort();
-            int port = httpPort;
-            if (config.eventLoops() > 1) {
-                await(vertx.deployVerticle(() -> new ProxyVerticle(this, port),
-                        new DeploymentOptions().setInstances(config.eventLoops() - 1)), "share HTTP port " + port);
-            }
+            // One verticle per event loop on the same port. Vert.x shares a listening socket among
+            // servers with the same host:port; for a random port it does so when the port is
+            // negative ("-1: one random port shared"), which is what port 0 becomes here.
+            int port = config.httpPort() == 0 ? -1 : config.httpPort();
+            List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
+            await(vertx.deployVerticle(() -> {
+                ProxyVerticle v = new ProxyVerticle(this, port);
+                verticles.add(v);
+                return v;
+            }, new DeploymentOptions().setInstances(config.eventLoops())), "bind HTTP port " + config.httpPort());
+            httpPort = verticles.get(0).actualPort();
             if (!isLoopback(config.adminHost())) {
                 LOG.warning("admin API bound to " + config.adminHost() + ", which is not loopback: anyone who "
                         + "reaches it can change routes");
