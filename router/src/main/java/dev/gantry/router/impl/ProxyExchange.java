@@ -36,6 +36,7 @@ final class ProxyExchange {
     private final String hostHeader;
     private final boolean hasBody;
     private final boolean idempotent;
+    private final boolean upgrade;
     private MultiMap originHeaders;
     private Set<Upstream> tried;
     private Upstream held;
@@ -59,6 +60,8 @@ final class ProxyExchange {
                 || (req.version() == io.vertx.core.http.HttpVersion.HTTP_2 && !req.isEnded() && cl == null
                 && !isBodylessMethod(req.method()));
         this.idempotent = isIdempotent(req.method());
+        this.upgrade = req.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
+                && "websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE));
     }
 
     private static boolean isIdempotent(HttpMethod m) {
@@ -122,6 +125,11 @@ final class ProxyExchange {
         if (originHeaders == null) {
             originHeaders = MultiMap.caseInsensitiveMultiMap();
             ProxyHeaders.forOrigin(req, requestId, originHeaders);
+            if (upgrade) {
+                // Upgrade is hop-by-hop, but a WebSocket handshake must reach the app to be answered.
+                originHeaders.set(HttpHeaders.CONNECTION, "Upgrade");
+                originHeaders.set(HttpHeaders.UPGRADE, req.getHeader(HttpHeaders.UPGRADE));
+            }
         }
         RequestOptions options = new RequestOptions()
                 .setServer(u.address())
@@ -167,6 +175,17 @@ final class ProxyExchange {
             creq.authority(req.authority());
         }
         creq.exceptionHandler(t -> { }); // reported through the response future below
+        if (upgrade) {
+            // connect() sends the handshake and, on 101, hands over the raw connection.
+            creq.connect().onComplete(ar -> {
+                if (ar.succeeded() && ar.result().statusCode() == 101 && !done && !clientGone) {
+                    tunnel(u, ar.result());
+                } else {
+                    onOriginResponse(u, ar);
+                }
+            });
+            return;
+        }
         creq.response().onComplete(ar -> onOriginResponse(u, ar));
         if (!hasBody) {
             creq.end();
@@ -248,6 +267,39 @@ final class ProxyExchange {
             done = true;
             release();
             resp.end();
+        });
+    }
+
+    /**
+     * Joins the client and the instance after a 101 answer: from here on bytes flow both ways
+     * untouched, and the request counts as in flight (so draining waits) until either side closes.
+     */
+    private void tunnel(Upstream u, HttpClientResponse cr) {
+        u.succeeded();
+        done = true;
+        io.vertx.core.net.NetSocket origin = cr.netSocket();
+        resp.setStatusCode(101);
+        ProxyHeaders.copyEndToEnd(cr.headers(), resp.headers());
+        resp.headers().set(HttpHeaders.CONNECTION, "Upgrade");
+        resp.headers().set(HttpHeaders.UPGRADE, cr.getHeader(HttpHeaders.UPGRADE));
+        origin.pause();
+        req.toNetSocket().onComplete(ar -> {
+            if (ar.failed()) {
+                origin.close();
+                release();
+                return;
+            }
+            io.vertx.core.net.NetSocket client = ar.result();
+            client.closeHandler(v -> {
+                origin.close();
+                release();
+            });
+            origin.closeHandler(v -> {
+                client.close();
+                release();
+            });
+            client.pipeTo(origin);
+            origin.pipeTo(client);
         });
     }
 
