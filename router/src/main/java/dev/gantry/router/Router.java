@@ -22,6 +22,9 @@ public interface Router extends AutoCloseable {
     /** The bound public HTTP port (useful when configured as 0). */
     int httpPort();
 
+    /** The bound public HTTPS port, or -1 when HTTPS is disabled (a negative configured port). */
+    int httpsPort();
+
     /** The bound admin API port. */
     int adminPort();
 

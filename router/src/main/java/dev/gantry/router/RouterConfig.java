@@ -11,7 +11,7 @@ import java.util.Map;
  *
  * @param bindHost              address the public listener binds ({@code 0.0.0.0})
  * @param httpPort              public HTTP port (8000)
- * @param httpsPort             public HTTPS port (8443); reserved, TLS is not served yet
+ * @param httpsPort             public HTTPS port (8443); negative disables HTTPS
  * @param adminHost             address of the admin API; loopback only, since it has no authentication
  * @param adminPort             admin API port (8001)
  * @param baseDomain            apps are served at {@code <app>.<tenant>.<baseDomain>}
@@ -90,8 +90,8 @@ public record RouterConfig(String bindHost, int httpPort, int httpsPort, String 
         }
     }
 
-    public RouterConfig withPorts(int http, int admin) {
-        return new RouterConfig(bindHost, http, httpsPort, adminHost, admin, baseDomain, stateDir, eventLoops,
+    public RouterConfig withPorts(int http, int https, int admin) {
+        return new RouterConfig(bindHost, http, https, adminHost, admin, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
                 maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin);
     }

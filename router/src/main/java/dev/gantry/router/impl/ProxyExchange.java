@@ -53,7 +53,7 @@ final class ProxyExchange {
         this.req = req;
         this.resp = req.response();
         this.requestId = ProxyHeaders.requestId(req);
-        this.hostHeader = req.getHeader(HttpHeaders.HOST);
+        this.hostHeader = hostOf(req);
         String te = req.getHeader(HttpHeaders.TRANSFER_ENCODING);
         String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
         this.hasBody = te != null || (cl != null && !cl.equals("0"))
@@ -62,6 +62,16 @@ final class ProxyExchange {
         this.idempotent = isIdempotent(req.method());
         this.upgrade = req.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
                 && "websocket".equalsIgnoreCase(req.getHeader(HttpHeaders.UPGRADE));
+    }
+
+    /** Host header for HTTP/1.1, :authority for HTTP/2 (which has no Host header). */
+    static String hostOf(HttpServerRequest req) {
+        String host = req.getHeader(HttpHeaders.HOST);
+        if (host == null && req.authority() != null) {
+            io.vertx.core.net.HostAndPort a = req.authority();
+            host = a.port() >= 0 ? a.host() + ":" + a.port() : a.host();
+        }
+        return host;
     }
 
     private static boolean isIdempotent(HttpMethod m) {
@@ -124,7 +134,7 @@ final class ProxyExchange {
         held = u;
         if (originHeaders == null) {
             originHeaders = MultiMap.caseInsensitiveMultiMap();
-            ProxyHeaders.forOrigin(req, requestId, originHeaders);
+            ProxyHeaders.forOrigin(req, hostHeader, requestId, originHeaders);
             if (upgrade) {
                 // Upgrade is hop-by-hop, but a WebSocket handshake must reach the app to be answered.
                 originHeaders.set(HttpHeaders.CONNECTION, "Upgrade");

@@ -65,7 +65,7 @@ final class ProxyHeaders {
     }
 
     /** Headers for the origin: the client's end-to-end headers plus what the router adds. */
-    static void forOrigin(HttpServerRequest req, String requestId, MultiMap out) {
+    static void forOrigin(HttpServerRequest req, String host, String requestId, MultiMap out) {
         copyEndToEnd(req.headers(), out);
         out.remove(HttpHeaders.HOST); // carried as the request authority instead
         out.remove(HttpHeaders.EXPECT); // the router answers 100-continue itself
@@ -79,7 +79,6 @@ final class ProxyHeaders {
         if (req.localAddress() != null) {
             out.set("X-Forwarded-Port", Integer.toString(req.localAddress().port()));
         }
-        String host = req.getHeader(HttpHeaders.HOST);
         if (host != null) {
             out.set("X-Forwarded-Host", host);
         }

@@ -20,16 +20,26 @@ final class ProxyVerticle extends AbstractVerticle {
 
     private final VertxRouter router;
     private final int port;
+    private final int httpsPort;
+    private final io.vertx.core.net.PemKeyCertOptions certificates;
     private HttpServer server;
+    private HttpServer tlsServer;
     private HttpClient client;
 
-    ProxyVerticle(VertxRouter router, int port) {
+    /** @param httpsPort ignored when {@code certificates} is null (HTTPS disabled) */
+    ProxyVerticle(VertxRouter router, int port, int httpsPort, io.vertx.core.net.PemKeyCertOptions certificates) {
         this.router = router;
         this.port = port;
+        this.httpsPort = httpsPort;
+        this.certificates = certificates;
     }
 
     int actualPort() {
         return server.actualPort();
+    }
+
+    int actualHttpsPort() {
+        return tlsServer == null ? -1 : tlsServer.actualPort();
     }
 
     @Override
@@ -44,22 +54,31 @@ final class ProxyVerticle extends AbstractVerticle {
                         .setTryUseCompression(false)
                         .setMaxHeaderSize(64 * 1024),
                 new PoolOptions().setHttp1MaxSize(cfg.maxConnectionsPerOrigin()));
-        server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
                 .setHost(cfg.bindHost())
-                .setPort(port)
                 .setMaxHeaderSize(cfg.maxHeaderBytes())
                 .setMaxInitialLineLength(Math.max(4096, cfg.maxHeaderBytes()))
                 .setIdleTimeout(CLIENT_IDLE_SECONDS)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
-                .setHandle100ContinueAutomatically(false));
+                .setHandle100ContinueAutomatically(false);
+        server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
         server.requestHandler(req -> new ProxyExchange(router, client, req).start());
-        server.listen().<Void>mapEmpty().onComplete(started);
+        if (certificates == null) {
+            server.listen().<Void>mapEmpty().onComplete(started);
+            return;
+        }
+        // TLS: SNI picks the certificate per hostname; ALPN offers HTTP/2 and HTTP/1.1.
+        tlsServer = vertx.createHttpServer(new HttpServerOptions(options).setPort(httpsPort)
+                .setSsl(true).setSni(true).setUseAlpn(true).setKeyCertOptions(certificates));
+        tlsServer.requestHandler(req -> new ProxyExchange(router, client, req).start());
+        server.listen().compose(s -> tlsServer.listen()).<Void>mapEmpty().onComplete(started);
     }
 
     @Override
     public void stop(Promise<Void> stopped) {
-        server.close().eventually(v -> client.close()).onComplete(stopped);
+        io.vertx.core.Future<Void> tls = tlsServer == null ? io.vertx.core.Future.succeededFuture() : tlsServer.close();
+        tls.eventually(v -> server.close()).eventually(v -> client.close()).onComplete(stopped);
     }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -39,6 +40,7 @@ public final class VertxRouter implements Router {
     private Vertx vertx;
     private HttpServer admin;
     private int httpPort = -1;
+    private int httpsPort = -1;
 
     public VertxRouter(RouterConfig config) {
         this.config = config;
@@ -81,13 +83,17 @@ public final class VertxRouter implements Router {
             // servers with the same host:port; for a random port it does so when the port is
             // negative ("-1: one random port shared"), which is what port 0 becomes here.
             int port = config.httpPort() == 0 ? -1 : config.httpPort();
+            int tlsPort = config.httpsPort() == 0 ? -2 : config.httpsPort();
+            PemKeyCertOptions certificates = config.httpsPort() < 0 ? null
+                    : TlsCertificates.load(config.stateDir().resolve("tls"), config.baseDomain());
             List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
             await(vertx.deployVerticle(() -> {
-                ProxyVerticle v = new ProxyVerticle(this, port);
+                ProxyVerticle v = new ProxyVerticle(this, port, tlsPort, certificates);
                 verticles.add(v);
                 return v;
             }, new DeploymentOptions().setInstances(config.eventLoops())), "bind HTTP port " + config.httpPort());
             httpPort = verticles.get(0).actualPort();
+            httpsPort = verticles.get(0).actualHttpsPort();
             if (!isLoopback(config.adminHost())) {
                 LOG.warning("admin API bound to " + config.adminHost() + ", which is not loopback: anyone who "
                         + "reaches it can change routes");
@@ -127,6 +133,11 @@ public final class VertxRouter implements Router {
     @Override
     public int httpPort() {
         return httpPort;
+    }
+
+    @Override
+    public int httpsPort() {
+        return httpsPort;
     }
 
     @Override
