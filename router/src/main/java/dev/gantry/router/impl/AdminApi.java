@@ -33,6 +33,9 @@ final class AdminApi implements Handler<HttpServerRequest> {
         try {
             switch (req.path()) {
                 case "/v1/routes" -> routes(req);
+                case "/metrics" -> only(req, HttpMethod.GET, () -> req.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4")
+                        .end(router.metrics().render()));
                 case "/v1/status" -> only(req, HttpMethod.GET, () -> json(req.response(), 200, status()));
                 case "/healthz" -> only(req, HttpMethod.GET, () -> json(req.response(), 200,
                         new JsonObject().put("status", "ok").put("version", router.table().version())));

@@ -46,6 +46,12 @@ final class ProxyExchange {
     private boolean clientGone;
     private boolean done;
     private long bodyBytes;
+    private long bytesOut;
+    private final long startNanos = System.nanoTime();
+    private long originNanos = -1;
+    private String app;
+    private String servedBy;
+    private boolean completed;
 
     ProxyExchange(VertxRouter router, HttpClient client, HttpServerRequest req) {
         this.router = router;
@@ -114,6 +120,7 @@ final class ProxyExchange {
             fail(Failure.NO_ROUTE, 0, false);
             return;
         }
+        app = pool.app();
         Upstream u = pool.pick(tried, now);
         if (u == null) {
             if (lastFailure != null) {
@@ -132,6 +139,7 @@ final class ProxyExchange {
             return;
         }
         held = u;
+        servedBy = u.instance().address();
         if (originHeaders == null) {
             originHeaders = MultiMap.caseInsensitiveMultiMap();
             ProxyHeaders.forOrigin(req, hostHeader, requestId, originHeaders);
@@ -248,6 +256,7 @@ final class ProxyExchange {
             return;
         }
         u.succeeded();
+        originNanos = System.nanoTime() - startNanos;
         HttpClientResponse cr = ar.result();
         resp.setStatusCode(cr.statusCode());
         resp.setStatusMessage(cr.statusMessage());
@@ -261,6 +270,7 @@ final class ProxyExchange {
             resp.setChunked(true);
         }
         cr.handler(buf -> {
+            bytesOut += buf.length();
             resp.write(buf);
             if (resp.writeQueueFull()) {
                 cr.pause();
@@ -272,11 +282,13 @@ final class ProxyExchange {
             done = true;
             release();
             resp.reset();
+            complete(status, Failure.ORIGIN_RESET);
         });
         cr.endHandler(v -> {
             done = true;
             release();
             resp.end();
+            complete(status, null);
         });
     }
 
@@ -303,10 +315,12 @@ final class ProxyExchange {
             client.closeHandler(v -> {
                 origin.close();
                 release();
+                complete(101, null);
             });
             origin.closeHandler(v -> {
                 client.close();
                 release();
+                complete(101, null);
             });
             client.pipeTo(origin);
             origin.pipeTo(client);
@@ -323,6 +337,7 @@ final class ProxyExchange {
             originReq.reset();
         }
         release();
+        complete(499, null); // nginx's "client closed request"
     }
 
     private void release() {
@@ -340,6 +355,7 @@ final class ProxyExchange {
     private void fail(Failure failure, long retryAfterSeconds, boolean closeAfter) {
         done = true;
         release();
+        complete(failure.status, failure);
         if (resp.headWritten() || resp.closed()) {
             resp.reset();
             return;
@@ -350,6 +366,29 @@ final class ProxyExchange {
             if (resp.ended()) {
                 req.connection().close();
             }
+        }
+    }
+
+    /** Once per request: metrics and the access log line. */
+    private void complete(int status, Failure failure) {
+        if (completed) {
+            return;
+        }
+        completed = true;
+        long total = System.nanoTime() - startNanos;
+        router.metrics().record(app, status, total, failure);
+        AccessLog log = router.accessLog();
+        if (log != null) {
+            log.log("{\"time\":\"" + java.time.Instant.now() + "\",\"request_id\":" + AccessLog.quote(requestId)
+                    + ",\"app\":" + AccessLog.quote(app) + ",\"host\":" + AccessLog.quote(hostHeader)
+                    + ",\"method\":\"" + req.method().name() + "\",\"path\":" + AccessLog.quote(req.path())
+                    + ",\"status\":" + status + ",\"error\":" + (failure == null ? "null" : "\"" + failure.code + "\"")
+                    + ",\"instance\":" + AccessLog.quote(servedBy)
+                    + ",\"bytes_in\":" + bodyBytes + ",\"bytes_out\":" + bytesOut
+                    + ",\"origin_ms\":" + (originNanos < 0 ? "null" : String.format(java.util.Locale.ROOT, "%.3f", originNanos / 1e6))
+                    + ",\"total_ms\":" + String.format(java.util.Locale.ROOT, "%.3f", total / 1e6)
+                    + ",\"client\":" + AccessLog.quote(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress())
+                    + "}");
         }
     }
 }

@@ -65,6 +65,7 @@ final class ProxyVerticle extends AbstractVerticle {
                 .setHandle100ContinueAutomatically(false);
         server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
         server.requestHandler(req -> new ProxyExchange(router, client, req).start());
+        server.connectionHandler(this::countConnection);
         if (certificates == null) {
             server.listen().<Void>mapEmpty().onComplete(started);
             return;
@@ -73,7 +74,13 @@ final class ProxyVerticle extends AbstractVerticle {
         tlsServer = vertx.createHttpServer(new HttpServerOptions(options).setPort(httpsPort)
                 .setSsl(true).setSni(true).setUseAlpn(true).setKeyCertOptions(certificates));
         tlsServer.requestHandler(req -> new ProxyExchange(router, client, req).start());
+        tlsServer.connectionHandler(this::countConnection);
         server.listen().compose(s -> tlsServer.listen()).<Void>mapEmpty().onComplete(started);
+    }
+
+    private void countConnection(io.vertx.core.http.HttpConnection conn) {
+        router.metrics().openConnections.increment();
+        conn.closeHandler(v -> router.metrics().openConnections.decrement());
     }
 
     @Override

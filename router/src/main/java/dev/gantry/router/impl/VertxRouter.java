@@ -36,6 +36,8 @@ public final class VertxRouter implements Router {
     private final RouterConfig config;
     private final TableStore store;
     private final UpstreamRegistry registry = new UpstreamRegistry();
+    private final Metrics metrics = new Metrics();
+    private AccessLog accessLog;
     private volatile Routes routes = Routes.EMPTY;
     private Vertx vertx;
     private HttpServer admin;
@@ -59,6 +61,15 @@ public final class VertxRouter implements Router {
         return registry;
     }
 
+    Metrics metrics() {
+        return metrics;
+    }
+
+    /** Null when the access log is off. */
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
     @Override
     public synchronized void start() {
         if (vertx != null) {
@@ -74,6 +85,7 @@ public final class VertxRouter implements Router {
                         + e.getMessage());
             }
         });
+        accessLog = AccessLog.open(config.accessLog());
         vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(config.eventLoops())
                 .setWorkerPoolSize(2)
@@ -189,6 +201,9 @@ public final class VertxRouter implements Router {
             LOG.log(Level.WARNING, "router did not close cleanly", e);
         } finally {
             vertx = null;
+            if (accessLog != null) {
+                accessLog.close();
+            }
         }
     }
 }
