@@ -27,12 +27,14 @@ import java.util.Map;
  *                              app servers use, so the router rarely reuses a connection the app just closed
  * @param maxConnectionsPerOrigin pooled connections per instance and event loop
  * @param accessLog             {@code stdout}, {@code off}, or a file to append JSON lines to
+ * @param healthIntervalMillis  period of active health checks (0 = off)
  */
 public record RouterConfig(String bindHost, int httpPort, int httpsPort, String adminHost, int adminPort,
                            String baseDomain, Path stateDir, int eventLoops, long connectTimeoutMillis,
                            long requestTimeoutMillis, long ejectMillis, int ejectAfterFailures,
                            int maxHeaderBytes, long maxBodyBytes, int originKeepAliveSeconds,
-                           int maxConnectionsPerOrigin, String accessLog) {
+                           int maxConnectionsPerOrigin, String accessLog,
+                           long healthIntervalMillis) {
 
     public RouterConfig {
         baseDomain = baseDomain.toLowerCase(Locale.ROOT);
@@ -49,7 +51,7 @@ public record RouterConfig(String bindHost, int httpPort, int httpsPort, String 
     public static RouterConfig defaults(Path stateDir) {
         return new RouterConfig("0.0.0.0", 8000, 8443, "127.0.0.1", 8001, "localhost", stateDir,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), 5_000, 30_000, 10_000, 1,
-                16 * 1024, 0, 4, 512, "stdout");
+                16 * 1024, 0, 4, 512, "stdout", 5_000);
     }
 
     /**
@@ -77,7 +79,8 @@ public record RouterConfig(String bindHost, int httpPort, int httpsPort, String 
                 Long.parseLong(env.getOrDefault("GANTRY_ROUTER_MAX_BODY_BYTES", String.valueOf(d.maxBodyBytes()))),
                 intVar(env, "GANTRY_ROUTER_ORIGIN_KEEPALIVE_S", d.originKeepAliveSeconds()),
                 intVar(env, "GANTRY_ROUTER_MAX_CONNECTIONS_PER_ORIGIN", d.maxConnectionsPerOrigin()),
-                env.getOrDefault("GANTRY_ROUTER_ACCESS_LOG", d.accessLog()));
+                env.getOrDefault("GANTRY_ROUTER_ACCESS_LOG", d.accessLog()),
+                intVar(env, "GANTRY_ROUTER_HEALTH_INTERVAL_MS", (int) d.healthIntervalMillis()));
     }
 
     private static int intVar(Map<String, String> env, String name, int fallback) {
@@ -95,36 +98,42 @@ public record RouterConfig(String bindHost, int httpPort, int httpsPort, String 
     public RouterConfig withPorts(int http, int https, int admin) {
         return new RouterConfig(bindHost, http, https, adminHost, admin, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
-                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog);
+                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog, healthIntervalMillis);
     }
 
     public RouterConfig withBindHost(String host) {
         return new RouterConfig(host, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
-                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog);
+                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog, healthIntervalMillis);
     }
 
     public RouterConfig withEjection(long millis, int afterFailures) {
         return new RouterConfig(bindHost, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, requestTimeoutMillis, millis, afterFailures, maxHeaderBytes,
-                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog);
+                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog, healthIntervalMillis);
     }
 
     public RouterConfig withMaxBodyBytes(long max) {
         return new RouterConfig(bindHost, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
-                max, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog);
+                max, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog, healthIntervalMillis);
     }
 
     public RouterConfig withAccessLog(String target) {
         return new RouterConfig(bindHost, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
-                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, target);
+                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, target, healthIntervalMillis);
+    }
+
+    public RouterConfig withHealthIntervalMillis(long millis) {
+        return new RouterConfig(bindHost, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
+                connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
+                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog, millis);
     }
 
     public RouterConfig withRequestTimeoutMillis(long millis) {
         return new RouterConfig(bindHost, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, millis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
-                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog);
+                maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog, healthIntervalMillis);
     }
 }

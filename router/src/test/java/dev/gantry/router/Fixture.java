@@ -40,7 +40,7 @@ final class Fixture implements AutoCloseable {
     }
 
     RouterConfig config() {
-        return RouterConfig.defaults(stateDir).withBindHost("127.0.0.1").withPorts(0, -1, 0).withAccessLog("off");
+        return RouterConfig.defaults(stateDir).withBindHost("127.0.0.1").withPorts(0, -1, 0).withAccessLog("off").withHealthIntervalMillis(0);
     }
 
     Router router(RouterConfig config) {

@@ -14,10 +14,14 @@ final class Pool {
     private final Upstream[] upstreams;
     private final Balancer balancer;
     private final long requestTimeoutMillis;
+    private final String healthCheckPath;
+    private final String defaultHost;
     private final AtomicInteger next = new AtomicInteger();
 
-    Pool(AppRoute route, List<Upstream> upstreams, long defaultTimeoutMillis) {
+    Pool(AppRoute route, List<Upstream> upstreams, long defaultTimeoutMillis, String baseDomain) {
         this.app = route.app();
+        this.healthCheckPath = route.options().healthCheckPath();
+        this.defaultHost = route.app() + "." + baseDomain;
         this.upstreams = upstreams.toArray(new Upstream[0]);
         this.balancer = route.options().balancer();
         long t = route.options().requestTimeoutMillis();
@@ -30,6 +34,19 @@ final class Pool {
 
     long requestTimeoutMillis() {
         return requestTimeoutMillis;
+    }
+
+    String healthCheckPath() {
+        return healthCheckPath;
+    }
+
+    /** The Host an active HTTP health check sends: the app's default name. */
+    String defaultHost() {
+        return defaultHost;
+    }
+
+    Upstream[] upstreams() {
+        return upstreams;
     }
 
     boolean isEmpty() {

@@ -20,16 +20,22 @@ import java.util.Set;
  */
 final class Routes {
 
-    static final Routes EMPTY = new Routes(RouteTable.EMPTY, Map.of(), Map.of());
+    static final Routes EMPTY = new Routes(RouteTable.EMPTY, Map.of(), Map.of(), List.of());
 
     private final RouteTable table;
     private final Map<String, Pool> exact;
     private final Map<String, Pool> wildcard; // key: ".example.com" for "*.example.com"
+    private final List<Pool> pools;
 
-    private Routes(RouteTable table, Map<String, Pool> exact, Map<String, Pool> wildcard) {
+    private Routes(RouteTable table, Map<String, Pool> exact, Map<String, Pool> wildcard, List<Pool> pools) {
         this.table = table;
         this.exact = exact;
         this.wildcard = wildcard;
+        this.pools = pools;
+    }
+
+    List<Pool> pools() {
+        return pools;
     }
 
     /**
@@ -43,6 +49,7 @@ final class Routes {
         Map<String, Pool> exact = new HashMap<>();
         Map<String, Pool> wildcard = new HashMap<>();
         Set<String> keep = new HashSet<>();
+        List<Pool> pools = new ArrayList<>();
         for (AppRoute a : table.apps()) {
             List<Upstream> ups = new ArrayList<>();
             for (Instance i : a.instances()) {
@@ -51,7 +58,8 @@ final class Routes {
                     ups.add(registry.acquire(i));
                 }
             }
-            Pool pool = new Pool(a, ups, defaultTimeoutMillis);
+            Pool pool = new Pool(a, ups, defaultTimeoutMillis, baseDomain);
+            pools.add(pool);
             for (String h : hostnamesOf(a, baseDomain)) {
                 if (h.startsWith("*.")) {
                     wildcard.put(h.substring(1), pool);
@@ -61,7 +69,7 @@ final class Routes {
             }
         }
         registry.retireAllBut(keep);
-        return new Routes(table, Map.copyOf(exact), Map.copyOf(wildcard));
+        return new Routes(table, Map.copyOf(exact), Map.copyOf(wildcard), List.copyOf(pools));
     }
 
     /**

@@ -35,6 +35,9 @@ final class TableJson {
             if (a.options().requestTimeoutMillis() > 0) {
                 options.put("request_timeout_ms", a.options().requestTimeoutMillis());
             }
+            if (a.options().healthCheckPath() != null) {
+                options.put("health_check_path", a.options().healthCheckPath());
+            }
             apps.add(new JsonObject()
                     .put("app", a.app())
                     .put("hostnames", new JsonArray(new ArrayList<>(a.hostnames())))
@@ -83,7 +86,8 @@ final class TableJson {
                 JsonObject o = a.getJsonObject("options", new JsonObject());
                 RouteOptions options = new RouteOptions(
                         Balancer.fromWireName(o.getString("balancer", Balancer.ROUND_ROBIN.wireName())),
-                        o.getLong("request_timeout_ms", 0L));
+                        o.getLong("request_timeout_ms", 0L),
+                        o.getString("health_check_path"));
                 routes.add(new AppRoute(app, hostnames, instances, options));
             }
             return new RouteTable(version, routes);

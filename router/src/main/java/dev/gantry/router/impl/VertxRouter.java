@@ -38,6 +38,7 @@ public final class VertxRouter implements Router {
     private final UpstreamRegistry registry = new UpstreamRegistry();
     private final Metrics metrics = new Metrics();
     private AccessLog accessLog;
+    private HealthChecker health;
     private volatile Routes routes = Routes.EMPTY;
     private Vertx vertx;
     private HttpServer admin;
@@ -114,6 +115,10 @@ public final class VertxRouter implements Router {
                     .setPort(config.adminPort()));
             admin.requestHandler(new AdminApi(this, vertx));
             await(admin.listen(), "bind admin port " + config.adminHost() + ":" + config.adminPort());
+            if (config.healthIntervalMillis() > 0) {
+                health = new HealthChecker(this, vertx, config.healthIntervalMillis());
+                health.start(config.healthIntervalMillis());
+            }
         } catch (RouterException e) {
             close();
             throw e;
@@ -192,6 +197,9 @@ public final class VertxRouter implements Router {
     public synchronized void close() {
         if (vertx == null) {
             return;
+        }
+        if (health != null) {
+            health.stop();
         }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
