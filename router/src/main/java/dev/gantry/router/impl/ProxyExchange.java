@@ -141,7 +141,7 @@ final class ProxyExchange {
         held = u;
         servedBy = u.instance().address();
         if (originHeaders == null) {
-            originHeaders = MultiMap.caseInsensitiveMultiMap();
+            originHeaders = HttpHeaders.headers();
             ProxyHeaders.forOrigin(req, hostHeader, requestId, originHeaders);
             if (upgrade) {
                 // Upgrade is hop-by-hop, but a WebSocket handshake must reach the app to be answered.

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Header rules for both directions: hop-by-hop headers (RFC 9110 section 7.6.1) stay on their own
@@ -30,7 +31,12 @@ final class ProxyHeaders {
         if (id != null && id.length() >= 1 && id.length() <= 200 && isVisibleAscii(id)) {
             return id;
         }
-        return UUID.randomUUID().toString();
+        // Not UUID.randomUUID(): it draws from SecureRandom, which costs more than the rest of the
+        // proxying; request ids need uniqueness, not unpredictability.
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(hi, lo).toString();
     }
 
     private static boolean isVisibleAscii(String s) {

@@ -88,9 +88,13 @@ public final class VertxRouter implements Router {
         });
         accessLog = AccessLog.open(config.accessLog());
         vertx = Vertx.vertx(new VertxOptions()
+                .setPreferNativeTransport(true)
                 .setEventLoopPoolSize(config.eventLoops())
                 .setWorkerPoolSize(2)
                 .setInternalBlockingPoolSize(2));
+        if (!vertx.isNativeTransportEnabled()) {
+            LOG.info("native epoll transport not available, using NIO: " + vertx.unavailableNativeTransportCause());
+        }
         try {
             // One verticle per event loop on the same port. Vert.x shares a listening socket among
             // servers with the same host:port; for a random port it does so when the port is
