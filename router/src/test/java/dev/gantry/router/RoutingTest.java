@@ -205,4 +205,50 @@ class RoutingTest {
                 .build());
         assertEquals(413, chunked.statusCode());
     }
+
+    @Test
+    void connectionStaysUsableAfterTheRouterAnswersWithoutReadingTheBody() {
+        int web = fx.echoOrigin("web");
+        Router r = fx.router();
+        r.update(table(1, app("web.acme", web)));
+        for (int i = 0; i < 3; i++) { // the same pooled client connection carries all of these
+            HttpResponse<String> notFound = fx.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + r.httpPort() + "/"))
+                    .timeout(Duration.ofSeconds(20)).header("Host", "nobody.localhost")
+                    .POST(HttpRequest.BodyPublishers.ofString("x".repeat(20_000))).build());
+            assertEquals(404, notFound.statusCode());
+            assertEquals("web", originOf(fx.get(r, "web.acme.localhost", "/")));
+        }
+    }
+
+    @Test
+    void clientLeavingMidResponseReleasesTheInstance() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean originSawClose = new java.util.concurrent.atomic.AtomicBoolean();
+        int port = fx.origin(req -> {
+            var resp = req.response().setChunked(true);
+            resp.closeHandler(v -> originSawClose.set(true));
+            long timer = fx.vertx.setPeriodic(10, t -> {
+                if (!resp.closed()) {
+                    resp.write("tick ".repeat(100));
+                }
+            });
+            resp.closeHandler(v -> {
+                originSawClose.set(true);
+                fx.vertx.cancelTimer(timer);
+            });
+        });
+        Router r = fx.router();
+        r.update(table(1, app("web.acme", port)));
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", r.httpPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET /stream HTTP/1.1\r\nHost: web.acme.localhost\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] buf = new byte[4096];
+            int n = s.getInputStream().read(buf);
+            assertTrue(n > 0 && new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
+            Fixture.eventually("the stream is in flight", () -> r.status().get(0).inFlight() == 1);
+        }
+        Fixture.eventually("the instance is released", () -> r.status().get(0).inFlight() == 0);
+        Fixture.eventually("the origin connection was closed too", originSawClose::get);
+    }
 }

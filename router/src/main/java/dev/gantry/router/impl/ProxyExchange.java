@@ -44,6 +44,7 @@ final class ProxyExchange {
     private Failure lastFailure;
     private boolean bodyStarted;
     private boolean clientGone;
+    private boolean originBroken;
     private boolean done;
     private long bodyBytes;
     private long bytesOut;
@@ -215,6 +216,9 @@ final class ProxyExchange {
         }
         long max = router.config().maxBodyBytes();
         req.handler(buf -> {
+            if (originBroken || clientGone) {
+                return; // the exchange failed; the rest of the body has nowhere to go
+            }
             bodyBytes += buf.length();
             if (max > 0 && bodyBytes > max) {
                 req.handler(null);
@@ -228,7 +232,11 @@ final class ProxyExchange {
                 creq.drainHandler(v -> req.resume());
             }
         });
-        req.endHandler(v -> creq.end());
+        req.endHandler(v -> {
+            if (!originBroken && !clientGone) {
+                creq.end();
+            }
+        });
         req.exceptionHandler(t -> creq.reset());
         if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
             resp.writeContinue();
@@ -242,6 +250,7 @@ final class ProxyExchange {
             return;
         }
         if (ar.failed()) {
+            originBroken = true;
             Failure f = Failure.ofOriginError(ar.cause());
             if (f != Failure.ORIGIN_TIMEOUT) {
                 u.failed(System.nanoTime(), router.config().ejectAfterFailures(), ejectNanos());
@@ -270,6 +279,9 @@ final class ProxyExchange {
             resp.setChunked(true);
         }
         cr.handler(buf -> {
+            if (clientGone) {
+                return;
+            }
             bytesOut += buf.length();
             resp.write(buf);
             if (resp.writeQueueFull()) {
@@ -279,6 +291,7 @@ final class ProxyExchange {
         });
         cr.exceptionHandler(t -> {
             // The response is under way: the status is gone, all we can do is cut the client off.
+            originBroken = true;
             done = true;
             release();
             resp.reset();
@@ -287,7 +300,9 @@ final class ProxyExchange {
         cr.endHandler(v -> {
             done = true;
             release();
-            resp.end();
+            if (!clientGone) {
+                resp.end();
+            }
             complete(status, null);
         });
     }
@@ -361,11 +376,13 @@ final class ProxyExchange {
             return;
         }
         ErrorPage.send(resp, failure, requestId, retryAfterSeconds, req.method() == HttpMethod.HEAD);
+        if (hasBody && !bodyStarted && !closeAfter) {
+            // The body was never read: discard it so the connection can carry the next request.
+            req.handler(null);
+            req.resume();
+        }
         if (closeAfter) {
-            resp.endHandler(v -> req.connection().close());
-            if (resp.ended()) {
-                req.connection().close();
-            }
+            req.connection().close(); // after the page: Netty flushes queued writes before closing
         }
     }
 
