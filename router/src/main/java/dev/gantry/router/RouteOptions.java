@@ -8,14 +8,21 @@ package dev.gantry.router;
  *                           between body chunks) before the client gets a 504; 0 means the router default
  * @param healthCheckPath    path the active health check GETs (2xx/3xx = healthy); null means a TCP
  *                           connect check, the Heroku/Dokku default ("ready when it accepts connections")
+ * @param httpsRedirect      answer plain-HTTP requests with a 308 to the same URL on HTTPS
+ *                           (except ACME http-01 challenges, which must stay reachable over HTTP)
  */
-public record RouteOptions(Balancer balancer, long requestTimeoutMillis, String healthCheckPath) {
+public record RouteOptions(Balancer balancer, long requestTimeoutMillis, String healthCheckPath,
+                           boolean httpsRedirect) {
 
-    /** Round-robin, the router's default timeout, TCP health checks. */
-    public static final RouteOptions DEFAULTS = new RouteOptions(Balancer.ROUND_ROBIN, 0, null);
+    /** Round-robin, the router's default timeout, TCP health checks, no redirect. */
+    public static final RouteOptions DEFAULTS = new RouteOptions(Balancer.ROUND_ROBIN, 0, null, false);
 
     public RouteOptions(Balancer balancer, long requestTimeoutMillis) {
-        this(balancer, requestTimeoutMillis, null);
+        this(balancer, requestTimeoutMillis, null, false);
+    }
+
+    public RouteOptions(Balancer balancer, long requestTimeoutMillis, String healthCheckPath) {
+        this(balancer, requestTimeoutMillis, healthCheckPath, false);
     }
 
     public RouteOptions {

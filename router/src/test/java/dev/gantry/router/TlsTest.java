@@ -100,4 +100,20 @@ class TlsTest {
         assertEquals(0, p.exitValue(), "curl failed: " + out);
         return List.of(out);
     }
+
+    @Test
+    void appsCanRedirectPlainHttpToHttps() {
+        int web = fx.echoOrigin("web");
+        Router r = fx.router(fx.config().withPorts(0, 0, 0));
+        r.update(table(1,
+                app("secure.acme", List.of(), new RouteOptions(Balancer.ROUND_ROBIN, 0, null, true), web),
+                app("plain.acme", web)));
+        java.net.http.HttpResponse<String> redirect = fx.get(r, "secure.acme.localhost:" + r.httpPort(), "/a?b=c");
+        assertEquals(308, redirect.statusCode());
+        assertEquals("https://secure.acme.localhost:" + r.httpsPort() + "/a?b=c",
+                redirect.headers().firstValue("Location").orElseThrow());
+        assertEquals(200, fx.get(r, "secure.acme.localhost", "/.well-known/acme-challenge/token").statusCode(),
+                "ACME http-01 challenges are not redirected");
+        assertEquals(200, fx.get(r, "plain.acme.localhost", "/").statusCode(), "other apps are not redirected");
+    }
 }

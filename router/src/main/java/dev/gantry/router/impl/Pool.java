@@ -16,12 +16,14 @@ final class Pool {
     private final long requestTimeoutMillis;
     private final String healthCheckPath;
     private final String defaultHost;
+    private final boolean httpsRedirect;
     private final AtomicInteger next = new AtomicInteger();
 
     Pool(AppRoute route, List<Upstream> upstreams, long defaultTimeoutMillis, String baseDomain) {
         this.app = route.app();
         this.healthCheckPath = route.options().healthCheckPath();
         this.defaultHost = route.app() + "." + baseDomain;
+        this.httpsRedirect = route.options().httpsRedirect();
         this.upstreams = upstreams.toArray(new Upstream[0]);
         this.balancer = route.options().balancer();
         long t = route.options().requestTimeoutMillis();
@@ -34,6 +36,10 @@ final class Pool {
 
     long requestTimeoutMillis() {
         return requestTimeoutMillis;
+    }
+
+    boolean httpsRedirect() {
+        return httpsRedirect;
     }
 
     String healthCheckPath() {

@@ -100,8 +100,32 @@ final class ProxyExchange {
             fail(Failure.BODY_TOO_LARGE, 0, true);
             return;
         }
+        if (!req.isSSL() && router.httpsPort() > 0 && !req.path().startsWith("/.well-known/acme-challenge/")) {
+            Pool pool = router.routes().lookup(hostHeader);
+            if (pool != null && pool.httpsRedirect()) {
+                redirectToHttps(pool);
+                return;
+            }
+        }
         resp.closeHandler(v -> clientGone());
         attempt();
+    }
+
+    /** 308 keeps the method and body, unlike 301, so a POST is not turned into a GET. */
+    private void redirectToHttps(Pool pool) {
+        app = pool.app();
+        String host = Routes.normalize(hostHeader);
+        int port = router.httpsPort();
+        String location = "https://" + host + (port == 443 ? "" : ":" + port) + req.uri();
+        resp.setStatusCode(308).putHeader(HttpHeaders.LOCATION, location)
+                .putHeader(ProxyHeaders.REQUEST_ID, requestId).putHeader(HttpHeaders.CONTENT_LENGTH, "0");
+        done = true;
+        if (hasBody) {
+            req.handler(null);
+            req.resume();
+        }
+        resp.end();
+        complete(308, null);
     }
 
     private static long parseLength(String v) {

@@ -35,6 +35,9 @@ final class TableJson {
             if (a.options().requestTimeoutMillis() > 0) {
                 options.put("request_timeout_ms", a.options().requestTimeoutMillis());
             }
+            if (a.options().httpsRedirect()) {
+                options.put("https_redirect", true);
+            }
             if (a.options().healthCheckPath() != null) {
                 options.put("health_check_path", a.options().healthCheckPath());
             }
@@ -87,7 +90,8 @@ final class TableJson {
                 RouteOptions options = new RouteOptions(
                         Balancer.fromWireName(o.getString("balancer", Balancer.ROUND_ROBIN.wireName())),
                         o.getLong("request_timeout_ms", 0L),
-                        o.getString("health_check_path"));
+                        o.getString("health_check_path"),
+                        o.getBoolean("https_redirect", false));
                 routes.add(new AppRoute(app, hostnames, instances, options));
             }
             return new RouteTable(version, routes);
