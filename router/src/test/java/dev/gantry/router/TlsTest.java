@@ -116,4 +116,43 @@ class TlsTest {
                 "ACME http-01 challenges are not redirected");
         assertEquals(200, fx.get(r, "plain.acme.localhost", "/").statusCode(), "other apps are not redirected");
     }
+
+    @Test
+    void certificatesInstalledThroughTheAdminApiServeWithoutARestart() throws Exception {
+        int web = fx.echoOrigin("web");
+        Router r = fx.router(fx.config().withPorts(0, 0, 0));
+        r.update(table(1, app("web.acme", List.of("api.example.org"), RouteOptions.DEFAULTS, web)));
+        assertEquals("CN=localhost", serverCertificateSubject(r.httpsPort(), "api.example.org"),
+                "without its own certificate the domain gets the default one");
+
+        Path scratch = Files.createDirectories(state.resolve("scratch"));
+        dev.gantry.router.impl.TestCertificates.selfSigned(scratch, "api.example.org");
+        String body = new io.vertx.core.json.JsonObject()
+                .put("cert", Files.readString(scratch.resolve("api.example.org.cert.pem")))
+                .put("key", Files.readString(scratch.resolve("api.example.org.key.pem"))).encode();
+        java.net.http.HttpResponse<String> put = fx.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + r.adminPort() + "/v1/certificates/api.example.org"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build());
+        assertEquals(200, put.statusCode(), put.body());
+        assertEquals("CN=api.example.org", serverCertificateSubject(r.httpsPort(), "api.example.org"));
+        assertEquals("CN=localhost", serverCertificateSubject(r.httpsPort(), "web.acme.localhost"));
+        assertEquals(List.of("2 200"), curl("--http2", "-sk", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+                "--resolve", "api.example.org:" + r.httpsPort() + ":127.0.0.1",
+                "https://api.example.org:" + r.httpsPort() + "/"), "HTTP/2 still offered after the reload");
+
+        String list = fx.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + r.adminPort() + "/v1/certificates")).build()).body();
+        assertEquals("{\"certificates\":[\"api.example.org\",\"localhost\"]}", list);
+
+        // A key that does not parse is refused and leaves the served certificates as they were.
+        String broken = new io.vertx.core.json.JsonObject()
+                .put("cert", Files.readString(scratch.resolve("api.example.org.cert.pem")))
+                .put("key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").encode();
+        java.net.http.HttpResponse<String> bad = fx.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + r.adminPort() + "/v1/certificates/other.example.org"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(broken)).build());
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(!Files.exists(state.resolve("tls/other.example.org.cert.pem")), "rejected pair removed");
+        assertEquals("CN=api.example.org", serverCertificateSubject(r.httpsPort(), "api.example.org"));
+    }
 }

@@ -36,10 +36,18 @@ final class AdminApi implements Handler<HttpServerRequest> {
                 case "/metrics" -> only(req, HttpMethod.GET, () -> req.response()
                         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4")
                         .end(router.metrics().render()));
+                case "/v1/certificates" -> only(req, HttpMethod.GET, () -> json(req.response(), 200,
+                        new JsonObject().put("certificates", new JsonArray(new java.util.ArrayList<>(router.certificates())))));
                 case "/v1/status" -> only(req, HttpMethod.GET, () -> json(req.response(), 200, status()));
                 case "/healthz" -> only(req, HttpMethod.GET, () -> json(req.response(), 200,
                         new JsonObject().put("status", "ok").put("version", router.table().version())));
-                default -> problem(req.response(), 404, "not_found", "No such admin resource: " + req.path());
+                default -> {
+                    if (req.path().startsWith("/v1/certificates/")) {
+                        certificate(req, req.path().substring("/v1/certificates/".length()));
+                        return;
+                    }
+                    problem(req.response(), 404, "not_found", "No such admin resource: " + req.path());
+                }
             }
         } catch (RuntimeException e) {
             fail(req.response(), e);
@@ -68,6 +76,30 @@ final class AdminApi implements Handler<HttpServerRequest> {
             req.response().putHeader(HttpHeaders.ALLOW, "GET, PUT");
             problem(req.response(), 405, "method_not_allowed", "Use GET or PUT on /v1/routes.");
         }
+    }
+
+    /** PUT {"cert": PEM, "key": PEM}: installs the pair for SNI and reloads HTTPS without a restart. */
+    private void certificate(HttpServerRequest req, String name) {
+        if (req.method() != HttpMethod.PUT) {
+            req.response().putHeader(HttpHeaders.ALLOW, "PUT");
+            problem(req.response(), 405, "method_not_allowed", "Use PUT on /v1/certificates/{hostname}.");
+            return;
+        }
+        req.body()
+                .map(body -> {
+                    try {
+                        return new JsonObject(body);
+                    } catch (RuntimeException e) {
+                        throw new RouterException(RouterException.Code.INVALID_TABLE, "body is not a JSON object");
+                    }
+                })
+                .compose(json -> vertx.executeBlocking(() -> router.installCertificate(name,
+                        json.getValue("cert") instanceof String c ? c : null,
+                        json.getValue("key") instanceof String k ? k : null), false))
+                .compose(f -> f)
+                .onSuccess(v -> json(req.response(), 200, new JsonObject().put("certificate", name)
+                        .put("installed", true)))
+                .onFailure(e -> fail(req.response(), e));
     }
 
     private static void only(HttpServerRequest req, HttpMethod method, Runnable action) {

@@ -38,6 +38,16 @@ final class ProxyVerticle extends AbstractVerticle {
         return server.actualPort();
     }
 
+    /** Swaps the served certificates on the live listener; open connections keep theirs. */
+    io.vertx.core.Future<Boolean> updateCertificates(io.vertx.core.net.PemKeyCertOptions pem) {
+        if (tlsServer == null) {
+            return io.vertx.core.Future.succeededFuture(false);
+        }
+        // force: the options name the same files as before, only their content changed
+        return tlsServer.updateSSLOptions(new io.vertx.core.net.SSLOptions().setKeyCertOptions(pem).setUseAlpn(true),
+                true);
+    }
+
     int actualHttpsPort() {
         return tlsServer == null ? -1 : tlsServer.actualPort();
     }

@@ -59,6 +59,73 @@ final class TlsCertificates {
         }
     }
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+            "(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+
+    static List<String> names(Path tlsDir) {
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(tlsDir)) {
+            try (DirectoryStream<Path> certs = Files.newDirectoryStream(tlsDir, "*.cert.pem")) {
+                for (Path cert : certs) {
+                    names.add(cert.getFileName().toString().replace(".cert.pem", "").replace("_wildcard.", "*."));
+                }
+            } catch (IOException e) {
+                throw new RouterException(RouterException.Code.STATE_IO, "cannot list " + tlsDir, e);
+            }
+        }
+        java.util.Collections.sort(names);
+        return names;
+    }
+
+    /** The previous content of a pair, to put back if the new one is rejected. */
+    interface Backup {
+        void restore();
+    }
+
+    /** Writes a pair atomically (temp + rename), key first, and returns how to undo it. */
+    static Backup write(Path tlsDir, String name, String certPem, String keyPem) {
+        if (name == null || !NAME.matcher(name).matches() || name.length() > 253) {
+            throw new RouterException(RouterException.Code.INVALID_TABLE, "not a hostname: " + name);
+        }
+        if (certPem == null || !certPem.contains("-----BEGIN CERTIFICATE-----")
+                || keyPem == null || !keyPem.contains("PRIVATE KEY-----")) {
+            throw new RouterException(RouterException.Code.INVALID_TABLE,
+                    "\"cert\" must hold PEM certificates and \"key\" a PEM private key");
+        }
+        String stem = name.replace("*.", "_wildcard.");
+        Path cert = tlsDir.resolve(stem + ".cert.pem");
+        Path key = tlsDir.resolve(stem + ".key.pem");
+        try {
+            Files.createDirectories(tlsDir);
+            String oldCert = Files.exists(cert) ? Files.readString(cert) : null;
+            String oldKey = Files.exists(key) ? Files.readString(key) : null;
+            replace(key, keyPem);
+            replace(cert, certPem);
+            return () -> {
+                try {
+                    if (oldCert == null) {
+                        Files.deleteIfExists(cert);
+                        Files.deleteIfExists(key);
+                    } else {
+                        replace(key, oldKey);
+                        replace(cert, oldCert);
+                    }
+                } catch (IOException e) {
+                    LOG.warning("could not restore certificate " + name + ": " + e);
+                }
+            };
+        } catch (IOException e) {
+            throw new RouterException(RouterException.Code.STATE_IO, "cannot write certificate " + name, e);
+        }
+    }
+
+    private static void replace(Path target, String content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** A self-signed certificate for {@code name} and {@code *.name}, valid ten years. */
     static void generateSelfSigned(Path dir, String name) {
         Path p12 = dir.resolve(name + ".tmp.p12");

@@ -39,6 +39,7 @@ public final class VertxRouter implements Router {
     private final Metrics metrics = new Metrics();
     private AccessLog accessLog;
     private HealthChecker health;
+    private List<ProxyVerticle> proxies = List.of();
     private volatile Routes routes = Routes.EMPTY;
     private Vertx vertx;
     private HttpServer admin;
@@ -109,6 +110,7 @@ public final class VertxRouter implements Router {
                 verticles.add(v);
                 return v;
             }, new DeploymentOptions().setInstances(config.eventLoops())), "bind HTTP port " + config.httpPort());
+            proxies = List.copyOf(verticles);
             httpPort = verticles.get(0).actualPort();
             httpsPort = verticles.get(0).actualHttpsPort();
             if (!isLoopback(config.adminHost())) {
@@ -190,6 +192,48 @@ public final class VertxRouter implements Router {
         routes = Routes.compile(table, config.baseDomain(), registry, config.requestTimeoutMillis());
         LOG.fine(() -> "route table version " + table.version() + " applied");
         return true;
+    }
+
+    /** Certificate names (file stems) in the TLS directory. */
+    List<String> certificates() {
+        return TlsCertificates.names(config.stateDir().resolve("tls"));
+    }
+
+    /**
+     * Installs (or replaces) a PEM pair and reloads the HTTPS listeners. If the listeners reject the
+     * new set (bad PEM, key not matching), the previous files are put back.
+     */
+    synchronized Future<Void> installCertificate(String name, String certPem, String keyPem) {
+        if (httpsPort < 0) {
+            return Future.failedFuture(new RouterException(RouterException.Code.INVALID_TABLE,
+                    "HTTPS is disabled on this router"));
+        }
+        java.nio.file.Path dir = config.stateDir().resolve("tls");
+        TlsCertificates.Backup backup;
+        try {
+            backup = TlsCertificates.write(dir, name, certPem, keyPem);
+        } catch (RouterException e) {
+            return Future.failedFuture(e);
+        }
+        return reloadCertificates().recover(err -> {
+            backup.restore();
+            return reloadCertificates().transform(ignored -> Future.failedFuture(new RouterException(
+                    RouterException.Code.INVALID_TABLE, "certificate " + name + " rejected: " + err.getMessage(), err)));
+        });
+    }
+
+    private Future<Void> reloadCertificates() {
+        PemKeyCertOptions pem;
+        try {
+            pem = TlsCertificates.load(config.stateDir().resolve("tls"), config.baseDomain());
+        } catch (RouterException e) {
+            return Future.failedFuture(e);
+        }
+        List<Future<Boolean>> updates = new java.util.ArrayList<>();
+        for (ProxyVerticle p : proxies) {
+            updates.add(p.updateCertificates(pem));
+        }
+        return Future.all(updates).mapEmpty();
     }
 
     @Override
