@@ -14,8 +14,9 @@ final class ErrorPage {
     private ErrorPage() {
     }
 
+    /** @param closing the router will close the connection after this page, so tell the client not to reuse it */
     static void send(HttpServerResponse resp, Failure failure, String requestId, long retryAfterSeconds,
-                     boolean head) {
+                     boolean head, boolean closing) {
         if (resp.headWritten() || resp.ended() || resp.closed()) {
             return;
         }
@@ -30,6 +31,9 @@ final class ErrorPage {
         resp.putHeader(ERROR_HEADER, failure.code);
         if (requestId != null) {
             resp.putHeader(ProxyHeaders.REQUEST_ID, requestId);
+        }
+        if (closing) {
+            resp.putHeader(HttpHeaders.CONNECTION, "close");
         }
         if (retryAfterSeconds > 0) {
             resp.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));

@@ -399,15 +399,48 @@ final class ProxyExchange {
             resp.reset();
             return;
         }
-        ErrorPage.send(resp, failure, requestId, retryAfterSeconds, req.method() == HttpMethod.HEAD);
+        boolean http2 = req.version() == io.vertx.core.http.HttpVersion.HTTP_2;
+        ErrorPage.send(resp, failure, requestId, retryAfterSeconds, req.method() == HttpMethod.HEAD,
+                closeAfter && !http2);
         if (hasBody && !bodyStarted && !closeAfter) {
             // The body was never read: discard it so the connection can carry the next request.
             req.handler(null);
             req.resume();
         }
-        if (closeAfter) {
-            req.connection().close(); // after the page: Netty flushes queued writes before closing
+        if (closeAfter && http2) {
+            // One stream of a shared connection: drop the rest of its body, keep the connection.
+            req.handler(buf -> { });
+            req.resume();
+        } else if (closeAfter) {
+            lingerThenClose();
         }
+    }
+
+    /** How long the rest of an unwanted body is read and dropped before the connection is closed. */
+    private static final long LINGER_MILLIS = 5_000;
+
+    /**
+     * Closes the connection once the client has finished sending (or after {@link #LINGER_MILLIS}).
+     * Closing at once, with the client's body still arriving, makes the kernel answer with a reset
+     * that can destroy the error page before the client reads it (what nginx's lingering_close avoids).
+     */
+    private void lingerThenClose() {
+        io.vertx.core.http.HttpConnection conn = req.connection();
+        if (req.isEnded()) {
+            conn.close();
+            return;
+        }
+        io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+        long timer = ctx == null ? -1 : ctx.owner().setTimer(LINGER_MILLIS, t -> conn.close());
+        req.handler(buf -> { });
+        req.exceptionHandler(t -> conn.close());
+        req.endHandler(v -> {
+            if (timer >= 0) {
+                ctx.owner().cancelTimer(timer);
+            }
+            conn.close();
+        });
+        req.resume();
     }
 
     /** Once per request: metrics and the access log line. */
