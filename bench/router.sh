@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Compares Gantry's router with nginx and HAProxy as reverse proxies in front of the same origin,
+# each with host-based routing and keep-alive to the origin, using wrk at 1, 50 and 200 connections.
+# Runs alternate between proxies after a warm-up, so drifting machine load hits all three alike.
+# Not run in CI. Usage: bench/router.sh   (env: SECONDS_PER_RUN=10 ROUNDS=3 CONNECTIONS="1 50 200")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-"1 50 200"}
+THREADS=${THREADS:-2}
+HOST=web.acme.localhost
+ORIGIN_PORT=19100 GANTRY_PORT=19000 GANTRY_ADMIN=19001 NGINX_PORT=19200 HAPROXY_PORT=19300
+WORK=$(mktemp -d /tmp/gantry-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+need=()
+for tool in nginx haproxy wrk; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  pkgs=(); for t in "${need[@]}"; do [ "$t" = nginx ] && pkgs+=(nginx-light) || pkgs+=("$t"); done
+  $SUDO apt-get install -y -q "${pkgs[@]}"
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+./mvnw -B -q -pl router package -DskipTests
+
+# The origin: nginx answering a small fixed body, two workers, keep-alive.
+mkdir -p "$WORK/origin" "$WORK/proxy"
+cat > "$WORK/origin/nginx.conf" <<CONF
+worker_processes 1; pid $WORK/origin/nginx.pid; error_log $WORK/origin/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$ORIGIN_PORT; location / { return 200 "hello from the origin\n"; } } }
+CONF
+"$NGINX" -c "$WORK/origin/nginx.conf" -g 'daemon off;' & PIDS+=($!)
+
+# Gantry's router.
+GANTRY_ROUTER_HTTP_PORT=$GANTRY_PORT GANTRY_ROUTER_HTTPS_PORT=-1 GANTRY_ROUTER_ADMIN_PORT=$GANTRY_ADMIN \
+GANTRY_ROUTER_STATE="$WORK/gantry" GANTRY_ROUTER_ACCESS_LOG=off GANTRY_ROUTER_EVENT_LOOPS=$(nproc) \
+  java -Xmx256m -XX:+UseParallelGC -cp "router/target/router-0.1.0-SNAPSHOT.jar:router/target/lib/*" \
+  dev.gantry.router.RouterMain > "$WORK/gantry.log" 2>&1 & PIDS+=($!)
+
+# nginx as a proxy: host routing by server_name, upstream keep-alive.
+cat > "$WORK/proxy/nginx.conf" <<CONF
+worker_processes auto; pid $WORK/proxy/nginx.pid; error_log $WORK/proxy/error.log;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 1000000;
+  upstream app { server 127.0.0.1:$ORIGIN_PORT; keepalive 256; }
+  server { listen 127.0.0.1:$NGINX_PORT default_server; return 404; }
+  server { listen 127.0.0.1:$NGINX_PORT; server_name $HOST;
+    location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
+      proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
+CONF
+"$NGINX" -c "$WORK/proxy/nginx.conf" -g 'daemon off;' & PIDS+=($!)
+
+# HAProxy: host ACL, connection reuse to the origin.
+cat > "$WORK/haproxy.cfg" <<CONF
+global
+  nbthread $(nproc)
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option forwardfor
+  http-reuse always
+frontend web
+  bind 127.0.0.1:$HAPROXY_PORT
+  acl is_app hdr(host) -i $HOST
+  use_backend app if is_app
+backend app
+  server o1 127.0.0.1:$ORIGIN_PORT
+CONF
+haproxy -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 & PIDS+=($!)
+
+for i in $(seq 100); do
+  curl -sf "http://127.0.0.1:$GANTRY_ADMIN/healthz" >/dev/null 2>&1 && break; sleep 0.2
+done
+curl -sf -X PUT "http://127.0.0.1:$GANTRY_ADMIN/v1/routes" -d "{\"version\":1,\"apps\":[{\"app\":\"web.acme\",
+  \"instances\":[{\"host\":\"127.0.0.1\",\"port\":$ORIGIN_PORT}]}]}" >/dev/null
+for p in $GANTRY_PORT $NGINX_PORT $HAPROXY_PORT; do
+  for i in $(seq 50); do curl -sf -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$p/" && break; sleep 0.2; done
+  body=$(curl -sf -H "Host: $HOST" "http://127.0.0.1:$p/") || { echo "proxy on $p does not answer"; exit 1; }
+  [ "$body" = "hello from the origin" ] || { echo "proxy on $p answered: $body"; exit 1; }
+done
+
+declare -A PORT=([gantry]=$GANTRY_PORT [nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT)
+to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v }
+               else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000 } }' <<<"$1"; }
+run() { # proxy connections seconds -> "rps p50ms p99ms"
+  local out; out=$(wrk -t"$THREADS" -c"$2" -d"$3"s --latency -H "Host: $HOST" "http://127.0.0.1:${PORT[$1]}/")
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
+  p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
+  echo "$rps $p50 $p99"
+}
+
+echo "warming up..."
+for p in gantry nginx haproxy; do run $p 50 5 >/dev/null; done
+
+declare -A RES
+for c in $CONNECTIONS; do
+  t=$([ "$THREADS" -gt "$c" ] && echo "$c" || echo "$THREADS")
+  for r in $(seq "$ROUNDS"); do
+    for p in gantry nginx haproxy; do
+      THREADS_SAVED=$THREADS; THREADS=$t
+      RES[$p,$c,$r]=$(run $p "$c" "$SECONDS_PER_RUN")
+      THREADS=$THREADS_SAVED
+      echo "  c=$c round $r $p: ${RES[$p,$c,$r]}"
+    done
+  done
+done
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+echo
+printf "%-6s %-8s %12s %10s %10s\n" conns proxy "req/s" "p50 ms" "p99 ms"
+for c in $CONNECTIONS; do
+  declare -A M=()
+  for p in gantry nginx haproxy; do
+    for k in 1 2 3; do
+      M[$p,$k]=$(for r in $(seq "$ROUNDS"); do awk -v k=$k '{print $k}' <<<"${RES[$p,$c,$r]}"; done | median)
+    done
+    printf "%-6s %-8s %12.0f %10.3f %10.3f\n" "$c" "$p" "${M[$p,1]}" "${M[$p,2]}" "${M[$p,3]}"
+  done
+  awk -v g="${M[gantry,1]}" -v n="${M[nginx,1]}" -v h="${M[haproxy,1]}" -v gp="${M[gantry,3]}" \
+      -v np="${M[nginx,3]}" -v hp="${M[haproxy,3]}" -v c="$c" \
+      'BEGIN { printf "%-6s throughput gantry/nginx %.2f, gantry/haproxy %.2f; p99 gantry/nginx %.2f, gantry/haproxy %.2f\n", c, g/n, g/h, gp/np, gp/hp }'
+done
