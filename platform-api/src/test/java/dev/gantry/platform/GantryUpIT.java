@@ -3,6 +3,7 @@ package dev.gantry.platform;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The foundation's promise, end to end through the real launcher and the packaged platform: {@code ./gantry up}
- * starts with its own PostgreSQL, serves health within 60 s, prints the admin token once, and keeps everything
+ * starts the platform with its own PostgreSQL and the router, serves health within 60 s, prints the admin token once, and keeps everything
  * across a Ctrl-C and a second {@code up}; the README's curl session (docs/examples/api-session.sh) checks
  * tenants, tokens, apps, bad input and tenant isolation on both sides of the restart.
  */
@@ -34,6 +35,7 @@ class GantryUpIT {
 
     private Path dataDir;
     private int port;
+    private int routerAdminPort;
     private Process gantry;
     private Path log;
 
@@ -41,6 +43,7 @@ class GantryUpIT {
     void setUp() throws IOException {
         dataDir = Files.createTempDirectory("gantry-it-data-");
         port = freePort();
+        routerAdminPort = freePort();
     }
 
     @AfterEach
@@ -68,6 +71,8 @@ class GantryUpIT {
         stop();
         assertFalse(Files.exists(dataDir.resolve("postgres/pgdata/postmaster.pid")),
                 "Ctrl-C stopped the owned PostgreSQL cleanly");
+        assertThrows(Exception.class, () -> given().baseUri("http://127.0.0.1:" + routerAdminPort).get("/healthz"),
+                "Ctrl-C stopped the router too");
 
         start(2);
         String secondOutput = Files.readString(log);
@@ -130,6 +135,9 @@ class GantryUpIT {
         env.remove("GANTRY_ADMIN_TOKEN");
         env.put("GANTRY_DATA_DIR", dataDir.toString());
         env.put("GANTRY_API_PORT", Integer.toString(port));
+        env.put("GANTRY_ROUTER_HTTP_PORT", Integer.toString(freePort()));
+        env.put("GANTRY_ROUTER_HTTPS_PORT", Integer.toString(freePort()));
+        env.put("GANTRY_ROUTER_ADMIN_PORT", Integer.toString(routerAdminPort));
         env.put("GANTRY_NO_BUILD", "1"); // Maven built the jar just before this test; never recurse into Maven
         env.putAll(extraEnv);
         gantry = pb.start();
@@ -140,7 +148,9 @@ class GantryUpIT {
                 fail("gantry up exited with " + gantry.exitValue() + ":\n" + Files.readString(log));
             }
             try {
-                if (given().baseUri(base()).get("/q/health").then().extract().statusCode() == 200) {
+                if (given().baseUri(base()).get("/q/health").then().extract().statusCode() == 200
+                        && given().baseUri("http://127.0.0.1:" + routerAdminPort).get("/healthz").then().extract()
+                        .statusCode() == 200) {
                     return;
                 }
             } catch (Exception notYet) {
@@ -148,10 +158,11 @@ class GantryUpIT {
             }
             Thread.sleep(250);
         }
-        fail("/q/health was not UP within " + STARTUP_LIMIT.toSeconds() + " s:\n" + Files.readString(log));
+        fail("/q/health and the router were not UP within " + STARTUP_LIMIT.toSeconds() + " s:\n"
+                + Files.readString(log));
     }
 
-    /** What Ctrl-C does: SIGINT to the JVM, which the launcher exec'd into. */
+    /** What Ctrl-C does: SIGINT to the launcher, which stops the platform and the router. */
     private void stop() throws Exception {
         new ProcessBuilder("kill", "-INT", Long.toString(gantry.pid())).start().waitFor();
         if (!gantry.waitFor(30, TimeUnit.SECONDS)) {
