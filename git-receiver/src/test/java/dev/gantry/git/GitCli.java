@@ -91,6 +91,9 @@ public final class GitCli {
                 throw new AssertionError("git timed out after " + timeout + "; output so far:\n" + outputSoFar());
             }
             reader.join(5000);
+            if (Boolean.getBoolean("gantry.git.echo")) {
+                System.out.println("--- git exited " + process.exitValue() + "\n" + outputSoFar());
+            }
             return new Result(process.exitValue(), outputSoFar());
         }
     }
