@@ -83,8 +83,17 @@ public final class GitCli {
             return false;
         }
 
+        /** Kills git, as a user's Ctrl-C or a dropped connection would end it. */
+        public void kill() throws InterruptedException {
+            // git push runs git-remote-http as a child that owns the connection: kill it too.
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
         public Result await(Duration timeout) throws InterruptedException {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
                 reader.join(2000);

@@ -41,6 +41,7 @@ public final class GitHttpHandler {
             Pattern.compile("^/([^/]+)/([^/]+?)(?:\\.git)?/(info/refs|git-receive-pack|git-upload-pack)$");
     private static final String RECEIVE = "git-receive-pack";
     private static final String UPLOAD = "git-upload-pack";
+    private static final long MAX_DRAIN_BYTES = 32L << 20;
 
     private final GitReceiver receiver;
     private final GitAuthenticator authenticator;
@@ -173,6 +174,26 @@ public final class GitHttpHandler {
             out.flush();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.INFO, "git " + route.service() + " for " + route.app() + " ended early: " + e.getMessage());
+        } finally {
+            drain(request.body());
+        }
+    }
+
+    /**
+     * Reads what is left of a request JGit stopped reading (a pack over the size limit). Closing
+     * with unread bytes makes the server reset the connection, and git then shows "Connection reset"
+     * instead of our reason. Bounded, so a huge push cannot keep a worker busy for long.
+     */
+    private static void drain(InputStream body) {
+        byte[] buf = new byte[64 * 1024];
+        long left = MAX_DRAIN_BYTES;
+        try {
+            int n;
+            while (left > 0 && (n = body.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException ignored) {
+            // The client is gone; nothing left to protect.
         }
     }
 

@@ -398,7 +398,8 @@ class GitHttpPushTest {
         GitCli.Result push = git.run(work, "push", "paas", "main");
 
         assertNotEquals(0, push.exitCode());
-        assertTrue(push.output().toLowerCase().contains("exceeds"), push.output());
+        assertTrue(push.output().contains("Pack exceeds the limit of"), push.output());
+        assertFalse(push.output().contains("Connection reset"), push.output());
         assertEquals(0, pipeline.deploys.size());
         assertEquals(null, serverRef("refs/heads/main"));
     }
@@ -436,5 +437,35 @@ class GitHttpPushTest {
         assertNotEquals(0, push.exitCode(), push.output());
         assertEquals(0, pipeline.deploys.size());
         assertEquals(null, serverRef("refs/heads/main"));
+    }
+
+    @Test
+    void aPusherWhoHangsUpMidDeployLeavesASoundRepository() throws Exception {
+        initApp();
+        String head = git.ok(work, "rev-parse", "HEAD");
+        CountDownLatch hungUp = new CountDownLatch(1);
+        CountDownLatch deployEnded = new CountDownLatch(1);
+        pipeline.behavior = request -> {
+            hungUp.await(30, TimeUnit.SECONDS);
+            // Writing to a client that is gone must not fail the deploy.
+            for (int i = 0; i < 100; i++) {
+                request.progress().line("still building " + i);
+            }
+            deployEnded.countDown();
+            return DeployResult.success(RecordingPipeline.URL);
+        };
+        GitCli.Run push = git.start(work, "push", "paas", "main");
+        assertTrue(push.awaitOutput("Building with the test buildpack", Duration.ofSeconds(30)), push.outputSoFar());
+        push.kill();
+        hungUp.countDown();
+        assertTrue(deployEnded.await(30, TimeUnit.SECONDS));
+
+        // The deploy finished, so the branch names what is deployed; the repository is intact.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!head.equals(serverRef("refs/heads/main")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(head, serverRef("refs/heads/main"));
+        git.run(repo("acme", "web"), "fsck", "--strict", "--no-dangling").ok();
     }
 }
