@@ -32,6 +32,7 @@ final class DeployPreReceiveHook implements PreReceiveHook {
 
     static final String MAIN = "refs/heads/main";
     static final String MASTER = "refs/heads/master";
+    private static final long STOP_GRACE_MILLIS = 30_000;
 
     private final AppRef app;
     private final DeployPipeline pipeline;
@@ -137,6 +138,7 @@ final class DeployPreReceiveHook implements PreReceiveHook {
             return result == null ? DeployResult.failure("the deploy pipeline returned no result") : result;
         } catch (TimeoutException e) {
             task.cancel(true);
+            awaitStop(worker);
             return DeployResult.failure("deploy exceeded the time limit of " + config.deployTimeout().toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -146,6 +148,22 @@ final class DeployPreReceiveHook implements PreReceiveHook {
             task.cancel(true);
             Thread.currentThread().interrupt();
             return DeployResult.failure("deploy interrupted");
+        }
+    }
+
+    /**
+     * Gives an interrupted pipeline a grace period to stop, still under the app lock, so the next
+     * deploy of this app does not overlap with a build that is winding down.
+     */
+    private void awaitStop(Thread worker) {
+        try {
+            worker.join(STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            System.getLogger(DeployPreReceiveHook.class.getName()).log(System.Logger.Level.WARNING,
+                    "deploy pipeline of " + app + " ignores interruption; releasing the app lock anyway");
         }
     }
 
@@ -159,9 +177,21 @@ final class DeployPreReceiveHook implements PreReceiveHook {
         update.setRefLogMessage("push: deploy", true);
         RefUpdate.Result result = update.update(rp.getRevWalk());
         switch (result) {
-            case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> cmd.setResult(ReceiveCommand.Result.OK);
+            case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> {
+                cmd.setResult(ReceiveCommand.Result.OK);
+                pointHeadAtDeployBranch(rp.getRepository(), cmd.getRefName());
+            }
             default -> cmd.setResult(ReceiveCommand.Result.REJECTED_OTHER_REASON,
                     "deployed, but the branch could not be updated: " + result);
+        }
+    }
+
+    /** An app that deploys from master gets HEAD on master, so that clones check out the deployed code. */
+    private static void pointHeadAtDeployBranch(Repository repo, String ref) throws IOException {
+        Ref head = repo.exactRef("HEAD");
+        boolean dangling = head == null || head.getObjectId() == null;
+        if (dangling && repo.exactRef(ref) != null) {
+            repo.updateRef("HEAD").link(ref);
         }
     }
 

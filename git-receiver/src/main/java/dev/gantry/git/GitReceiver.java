@@ -90,9 +90,9 @@ public final class GitReceiver {
         if (Files.isRegularFile(dir.resolve("HEAD"))) {
             return;
         }
-        try (Git git = Git.init().setBare(true).setInitialBranch("main").setDirectory(dir.toFile()).call()) {
-            // HEAD must name main: git clone checks out what HEAD points at.
-            git.getRepository().updateRef("HEAD").link("refs/heads/main");
+        // HEAD must name main (git's own default may still be master): clone checks out what HEAD names.
+        try {
+            Git.init().setBare(true).setInitialBranch("main").setDirectory(dir.toFile()).call().close();
         } catch (GitAPIException e) {
             throw new IOException("git init failed: " + e.getMessage(), e);
         }

@@ -228,6 +228,11 @@ class GitHttpPushTest {
         git.ok(work, "branch", "-m", "main", "master");
         git.run(work, "push", "paas", "master").ok();
         assertEquals("master", pipeline.deploys.get(0).request().branch());
+        // HEAD follows the deploy branch, so a clone checks out what is deployed.
+        assertEquals("ref: refs/heads/master", Files.readString(repo("acme", "web").resolve("HEAD")).trim());
+        Path clone = tmp.resolve("clone");
+        git.ok(tmp, "clone", "-q", webUrl(), clone.toString());
+        assertTrue(Files.exists(clone.resolve("server.js")));
     }
 
     @Test
