@@ -1,14 +1,7 @@
 package dev.gantry.git;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.eclipse.jgit.lib.ObjectId;
@@ -32,18 +25,13 @@ final class DeployPreReceiveHook implements PreReceiveHook {
 
     static final String MAIN = "refs/heads/main";
     static final String MASTER = "refs/heads/master";
-    private static final long STOP_GRACE_MILLIS = 30_000;
 
     private final AppRef app;
-    private final DeployPipeline pipeline;
-    private final GitReceiverConfig config;
-    private final AppLocks locks;
+    private final Deployer deployer;
 
-    DeployPreReceiveHook(AppRef app, DeployPipeline pipeline, GitReceiverConfig config, AppLocks locks) {
+    DeployPreReceiveHook(AppRef app, Deployer deployer) {
         this.app = app;
-        this.pipeline = pipeline;
-        this.config = config;
-        this.locks = locks;
+        this.deployer = deployer;
     }
 
     @Override
@@ -76,16 +64,11 @@ final class DeployPreReceiveHook implements PreReceiveHook {
     private void deployLocked(ReceivePack rp, ReceiveCommand cmd, SidebandProgress progress) {
         ReentrantLock lock;
         try {
-            lock = locks.acquire(app, config.lockWait(), progress);
+            lock = deployer.lock(app, progress);
         } catch (GitReceiveException e) {
             reject(cmd, progress, e.getMessage());
             return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            reject(cmd, progress, "interrupted while waiting for the deploy lock");
-            return;
         }
-        Path source = null;
         try {
             Repository repo = rp.getRepository();
             Ref current = repo.exactRef(cmd.getRefName());
@@ -100,70 +83,22 @@ final class DeployPreReceiveHook implements PreReceiveHook {
                 progress.line(Repository.shortenRefName(cmd.getRefName()) + " moved to "
                         + currentId.abbreviate(7).name() + " while you waited; your push replaces it.");
             }
-            String shortId = cmd.getNewId().abbreviate(7).name();
-            progress.line("-----> Deploying " + app + " at " + shortId);
-            Files.createDirectories(config.exportRoot());
-            source = Files.createTempDirectory(config.exportRoot(), app.tenant() + "-" + app.app() + "-");
-            int files = TreeExporter.export(repo, cmd.getNewId(), source, progress);
-            progress.line("-----> Exported " + files + " files");
-            DeployRequest request = new DeployRequest(app, Repository.shortenRefName(cmd.getRefName()),
-                    Optional.ofNullable(currentId).map(ObjectId::name), cmd.getNewId().name(), source, progress);
-            DeployResult result = runPipeline(request);
+            DeployResult result = deployer.deploy(repo, app, Repository.shortenRefName(cmd.getRefName()),
+                    currentId, cmd.getNewId(), progress);
             if (!result.succeeded()) {
                 reject(cmd, progress, result.reason());
                 return;
             }
             updateRef(rp, cmd, currentId);
             if (cmd.getResult() == ReceiveCommand.Result.OK) {
-                progress.line("=====> Deployed " + shortId + result.url().map(u -> " to " + u).orElse(""));
+                progress.line("=====> Deployed " + cmd.getNewId().abbreviate(7).name() + result.url().map(u -> " to " + u).orElse(""));
             }
         } catch (GitReceiveException e) {
             reject(cmd, progress, e.getMessage());
         } catch (IOException e) {
             reject(cmd, progress, "storage error: " + e.getMessage());
         } finally {
-            TreeExporter.deleteRecursively(source);
             lock.unlock();
-        }
-    }
-
-    /** Runs the pipeline on its own thread so the deploy time limit can interrupt them. */
-    private DeployResult runPipeline(DeployRequest request) {
-        FutureTask<DeployResult> task = new FutureTask<>(() -> pipeline.deploy(request));
-        Thread worker = new Thread(task, "gantry-deploy-" + app.tenant() + "-" + app.app());
-        worker.setDaemon(true);
-        worker.start();
-        try {
-            DeployResult result = task.get(config.deployTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return result == null ? DeployResult.failure("the deploy pipeline returned no result") : result;
-        } catch (TimeoutException e) {
-            task.cancel(true);
-            awaitStop(worker);
-            return DeployResult.failure("deploy exceeded the time limit of " + config.deployTimeout().toSeconds() + " s");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            return DeployResult.failure(message);
-        } catch (InterruptedException e) {
-            task.cancel(true);
-            Thread.currentThread().interrupt();
-            return DeployResult.failure("deploy interrupted");
-        }
-    }
-
-    /**
-     * Gives an interrupted pipeline a grace period to stop, still under the app lock, so the next
-     * deploy of this app does not overlap with a build that is winding down.
-     */
-    private void awaitStop(Thread worker) {
-        try {
-            worker.join(STOP_GRACE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (worker.isAlive()) {
-            System.getLogger(DeployPreReceiveHook.class.getName()).log(System.Logger.Level.WARNING,
-                    "deploy pipeline of " + app + " ignores interruption; releasing the app lock anyway");
         }
     }
 

@@ -3,9 +3,13 @@ package dev.gantry.git;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.ReceivePack;
@@ -20,14 +24,13 @@ import org.eclipse.jgit.transport.UploadPack;
 public final class GitReceiver {
 
     private final AppDirectory apps;
-    private final DeployPipeline pipeline;
     private final GitReceiverConfig config;
-    private final AppLocks locks = new AppLocks();
+    private final Deployer deployer;
 
     public GitReceiver(AppDirectory apps, DeployPipeline pipeline, GitReceiverConfig config) {
         this.apps = apps;
-        this.pipeline = pipeline;
         this.config = config;
+        this.deployer = new Deployer(pipeline, config);
     }
 
     public GitReceiverConfig config() {
@@ -67,7 +70,7 @@ public final class GitReceiver {
         rp.setAllowBranchDeletes(true);
         rp.setAtomic(false);
         rp.setTimeout((int) config.ioTimeout().toSeconds());
-        rp.setPreReceiveHook(new DeployPreReceiveHook(app, pipeline, config, locks));
+        rp.setPreReceiveHook(new DeployPreReceiveHook(app, deployer));
         return rp;
     }
 
@@ -76,6 +79,54 @@ public final class GitReceiver {
         UploadPack up = new UploadPack(repo);
         up.setTimeout((int) config.ioTimeout().toSeconds());
         return up;
+    }
+
+    /**
+     * Deploys the deploy branch's current commit again (a rebuild, e.g. {@code POST /api/apps/{app}/builds}),
+     * with the same lock, export, pipeline and time limit as a push. The branch does not move.
+     *
+     * @throws GitReceiveException NOT_FOUND for an unknown app, REJECTED when nothing was pushed yet
+     *                             or the lock wait times out
+     */
+    public DeployResult redeploy(AppRef app, ProgressSink progress) {
+        try (Repository repo = open(app)) {
+            Ref branch = Optional.ofNullable(repo.exactRef("refs/heads/main"))
+                    .or(() -> Optional.ofNullable(exactRef(repo, "refs/heads/master")))
+                    .orElseThrow(() -> new GitReceiveException(GitReceiveException.Code.REJECTED,
+                            "nothing to redeploy: " + app + " has no pushed code yet"));
+            ReentrantLock lock = deployer.lock(app, progress);
+            try {
+                Ref current = repo.exactRef(branch.getName()); // may have moved while we waited
+                return deployer.deploy(repo, app, Repository.shortenRefName(current.getName()),
+                        current.getObjectId(), current.getObjectId(), progress);
+            } finally {
+                lock.unlock();
+            }
+        } catch (IOException e) {
+            throw new GitReceiveException(GitReceiveException.Code.STORAGE, "redeploy of " + app + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code action} holding the app's deploy lock, so platform-side changes that must not
+     * overlap a deploy (a rollback, a release made by a config change) wait for a running push and
+     * vice versa.
+     */
+    public <T> T withDeployLock(AppRef app, ProgressSink progress, Callable<T> action) throws Exception {
+        ReentrantLock lock = deployer.lock(app, progress);
+        try {
+            return action.call();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Ref exactRef(Repository repo, String name) {
+        try {
+            return repo.exactRef(name);
+        } catch (IOException e) {
+            throw new GitReceiveException(GitReceiveException.Code.STORAGE, "cannot read " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** The refusal for a missing app and for another tenant's app alike, so neither reveals which it is. */

@@ -160,22 +160,27 @@ public final class GitHttpHandler {
             in = new GZIPInputStream(in);
         }
         try (OutputStream out = response.start(200, headers("application/x-" + route.service() + "-result"))) {
-            if (route.service().equals(RECEIVE)) {
-                ReceivePack rp = receiver.receivePack(repo, route.app());
-                rp.setBiDirectionalPipe(false);
-                // ReceivePack reports its own failures (unpack errors, rejected refs) to the client
-                // inside the protocol, so an exception here means the connection itself broke.
-                rp.receive(in, out, null);
-            } else {
-                UploadPack up = receiver.uploadPack(repo);
-                up.setBiDirectionalPipe(false);
-                up.upload(in, out, null);
+            try {
+                if (route.service().equals(RECEIVE)) {
+                    ReceivePack rp = receiver.receivePack(repo, route.app());
+                    rp.setBiDirectionalPipe(false);
+                    // ReceivePack reports its own failures (unpack errors, rejected refs) to the client
+                    // inside the protocol, so an exception here means the push or the connection broke.
+                    rp.receive(in, out, null);
+                } else {
+                    UploadPack up = receiver.uploadPack(repo);
+                    up.setBiDirectionalPipe(false);
+                    up.upload(in, out, null);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.INFO, "git " + route.service() + " for " + route.app() + " ended early: " + e.getMessage());
+            } finally {
+                // Before the response is closed: closing it with unread request bytes resets the connection.
+                drain(request.body());
             }
             out.flush();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.INFO, "git " + route.service() + " for " + route.app() + " ended early: " + e.getMessage());
-        } finally {
-            drain(request.body());
+            LOG.log(System.Logger.Level.INFO, "git " + route.service() + " for " + route.app() + ": client gone: " + e.getMessage());
         }
     }
 

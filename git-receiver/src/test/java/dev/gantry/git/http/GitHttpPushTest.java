@@ -3,6 +3,7 @@ package dev.gantry.git.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,10 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,7 @@ import dev.gantry.git.AppRef;
 import dev.gantry.git.DeployResult;
 import dev.gantry.git.GitAuthenticator;
 import dev.gantry.git.GitCli;
+import dev.gantry.git.GitReceiveException;
 import dev.gantry.git.GitReceiver;
 import dev.gantry.git.GitReceiverConfig;
 import dev.gantry.git.RecordingPipeline;
@@ -51,6 +54,7 @@ class GitHttpPushTest {
 
     RecordingPipeline pipeline;
     JdkGitHttpServer server;
+    GitReceiver receiver;
     GitCli git;
     Path work;
 
@@ -76,7 +80,7 @@ class GitHttpPushTest {
             case OTHER_TOKEN -> Optional.of("other");
             default -> Optional.empty();
         };
-        GitReceiver receiver = new GitReceiver(directory, pipeline, config);
+        receiver = new GitReceiver(directory, pipeline, config);
         server = JdkGitHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), "/git",
                 new GitHttpHandler(receiver, auth, "/git"));
     }
@@ -472,5 +476,41 @@ class GitHttpPushTest {
         }
         assertEquals(head, serverRef("refs/heads/main"));
         git.run(repo("acme", "web"), "fsck", "--strict", "--no-dangling").ok();
+    }
+
+    @Test
+    void redeployRebuildsTheDeployedCommitUnderTheSameLock() throws Exception {
+        AppRef web = new AppRef("acme", "web");
+        GitReceiveException nothing = assertThrows(GitReceiveException.class, () -> receiver.redeploy(web, line -> { }));
+        assertEquals(GitReceiveException.Code.REJECTED, nothing.code());
+        assertEquals(GitReceiveException.Code.NOT_FOUND,
+                assertThrows(GitReceiveException.class, () -> receiver.redeploy(new AppRef("acme", "nope"), line -> { })).code());
+
+        initApp();
+        git.run(work, "push", "paas", "main").ok();
+        String head = serverRef("refs/heads/main");
+        List<String> lines = new CopyOnWriteArrayList<>();
+        DeployResult result = receiver.redeploy(web, lines::add);
+
+        assertTrue(result.succeeded(), result.reason());
+        assertEquals(2, pipeline.deploys.size());
+        assertEquals(head, pipeline.deploys.get(1).request().newCommit());
+        assertEquals(pipeline.deploys.get(0).tree(), pipeline.deploys.get(1).tree());
+        assertTrue(lines.contains("-----> Building with the test buildpack"), lines.toString());
+    }
+
+    @Test
+    void aPushWaitsWhileThePlatformHoldsTheDeployLock() throws Exception {
+        initApp();
+        GitCli.Run[] push = new GitCli.Run[1];
+        String result = receiver.withDeployLock(new AppRef("acme", "web"), line -> { }, () -> {
+            push[0] = git.start(work, "push", "paas", "main");
+            assertTrue(push[0].awaitOutput("Waiting for another deploy of acme/web", Duration.ofSeconds(30)), push[0].outputSoFar());
+            assertEquals(0, pipeline.deploys.size());
+            return "done";
+        });
+        assertEquals("done", result);
+        push[0].await(Duration.ofSeconds(60)).ok();
+        assertEquals(1, pipeline.deploys.size());
     }
 }
