@@ -53,7 +53,7 @@ public final class RecordingPipeline implements DeployPipeline {
                     tree.put(rel, new Entry(null, false, Files.readSymbolicLink(p).toString()));
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-                    tree.put(rel, new Entry(Files.readString(p), perms.contains(PosixFilePermission.OWNER_EXECUTE), null));
+                    tree.put(rel, new Entry(new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.UTF_8), perms.contains(PosixFilePermission.OWNER_EXECUTE), null));
                 }
             }
         }

@@ -47,7 +47,8 @@ public final class JdkGitHttpServer implements AutoCloseable {
     private static void serve(GitHttpHandler handler, HttpExchange exchange) throws IOException {
         try {
             GitHttpRequest request = new GitHttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), exchange.getRequestBody());
+                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
+                    new BoundedSkipInputStream(exchange.getRequestBody()));
             handler.handle(request, (status, headers) -> {
                 headers.forEach(exchange.getResponseHeaders()::set);
                 exchange.sendResponseHeaders(status, 0); // 0 = chunked: the length is never known up front
