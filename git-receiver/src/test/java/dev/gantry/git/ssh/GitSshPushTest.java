@@ -1,6 +1,7 @@
 package dev.gantry.git.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -155,5 +156,18 @@ class GitSshPushTest {
         assertThrows(GitReceiveException.class, () -> GitSshCommand.parseRepoPath("/acme/../web.git"));
         assertThrows(GitReceiveException.class, () -> GitSshCommand.parseRepoPath("/web.git"));
         assertThrows(GitReceiveException.class, () -> GitSshCommand.parseRepoPath("/Acme/web.git"));
+    }
+
+    @Test
+    void onlyGitCommandsRunNoShell() throws Exception {
+        String[] ssh = {"ssh", "-F", "/dev/null", "-i", keyFile.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                "-o", "LogLevel=ERROR", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-p", String.valueOf(server.port()), "git@127.0.0.1", "cat /etc/passwd"};
+        Process p = new ProcessBuilder(ssh).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ssh did not finish");
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("ERROR: only git push and git fetch are served here (got: cat /etc/passwd)"), out);
+        assertFalse(out.contains("root:"), out);
     }
 }
