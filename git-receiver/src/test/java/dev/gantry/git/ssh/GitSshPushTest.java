@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.gantry.git.AppDirectory;
 import dev.gantry.git.AppRef;
+import dev.gantry.git.DeployResult;
 import dev.gantry.git.GitCli;
 import dev.gantry.git.GitKeyAuthenticator;
 import dev.gantry.git.GitReceiveException;
@@ -126,7 +130,7 @@ class GitSshPushTest {
         assertNotEquals(0, branch.exitCode());
         assertTrue(branch.output().contains("only the main branch deploys"), branch.output());
 
-        pipeline.behavior = request -> dev.gantry.git.DeployResult.failure("build failed: no Procfile");
+        pipeline.behavior = request -> DeployResult.failure("build failed: no Procfile");
         GitCli.Result failed = git.run(work, "push", url("acme", "web"), "feature:main");
         assertNotEquals(0, failed.exitCode());
         assertTrue(failed.output().contains("[remote rejected] feature -> main (build failed: no Procfile)"), failed.output());
@@ -163,11 +167,30 @@ class GitSshPushTest {
         String[] ssh = {"ssh", "-F", "/dev/null", "-i", keyFile.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
                 "-o", "LogLevel=ERROR", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-p", String.valueOf(server.port()), "git@127.0.0.1", "cat /etc/passwd"};
-        Process p = new ProcessBuilder(ssh).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Process p = new ProcessBuilder(ssh).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ssh did not finish");
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(1, p.exitValue(), out);
         assertTrue(out.contains("ERROR: only git push and git fetch are served here (got: cat /etc/passwd)"), out);
         assertFalse(out.contains("root:"), out);
+    }
+
+    @Test
+    void buildOutputStreamsLiveOverSshToo() throws Exception {
+        GitCli git = git(keyFile.toString(), "accept-new");
+        initApp(git);
+        CountDownLatch seen = new CountDownLatch(1);
+        pipeline.behavior = request -> {
+            request.progress().line("compiling assets");
+            if (!seen.await(30, TimeUnit.SECONDS)) {
+                return DeployResult.failure("the client never saw the progress line");
+            }
+            return DeployResult.success(RecordingPipeline.URL);
+        };
+        GitCli.Run push = git.start(work, "push", url("acme", "web"), "main");
+        assertTrue(push.awaitOutput("remote: compiling assets", Duration.ofSeconds(30)), push.outputSoFar());
+        assertFalse(push.outputSoFar().contains("Deployed"), push.outputSoFar());
+        seen.countDown();
+        assertTrue(push.await(Duration.ofSeconds(60)).ok().output().contains("=====> Deployed"));
     }
 }
