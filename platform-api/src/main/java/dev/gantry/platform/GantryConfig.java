@@ -44,6 +44,14 @@ public interface GantryConfig {
     @WithDefault("2222")
     int sshPort();
 
+    /** The router's admin API on loopback, where the platform pushes the route table. */
+    @WithDefault("8001")
+    int routerAdminPort();
+
+    /** {@code off} when no router runs beside the platform ({@code GANTRY_ROUTER=off}); routes are then not pushed. */
+    @WithDefault("on")
+    String router();
+
     /** How much log each app keeps on disk: {@code segments} files of {@code segment-bytes}. */
     Logs logs();
 

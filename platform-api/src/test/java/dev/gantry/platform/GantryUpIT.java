@@ -36,6 +36,7 @@ class GantryUpIT {
     private Path dataDir;
     private int port;
     private int routerAdminPort;
+    private int routerHttpPort;
     private Process gantry;
     private Path log;
 
@@ -44,6 +45,7 @@ class GantryUpIT {
         dataDir = Files.createTempDirectory("gantry-it-data-");
         port = freePort();
         routerAdminPort = freePort();
+        routerHttpPort = freePort();
     }
 
     @AfterEach
@@ -80,6 +82,22 @@ class GantryUpIT {
         assertFalse(secondOutput.contains(admin), "the admin token is printed only on the first start");
 
         runSession("verify", admin, state);
+
+        // The platform pushed its apps to the router: a known app with no instance yet is a 503, not a 404.
+        awaitRouterStatus("web.acme.localhost", 503);
+        awaitRouterStatus("nothing.acme.localhost", 404);
+    }
+
+    private void awaitRouterStatus(String host, int expected) throws InterruptedException {
+        int status = -1;
+        for (int i = 0; i < 100 && status != expected; i++) {
+            status = given().baseUri("http://127.0.0.1:" + routerHttpPort).header("Host", host).get("/")
+                    .then().extract().statusCode();
+            if (status != expected) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(expected, status, "the router's answer for " + host);
     }
 
     @Test
@@ -135,7 +153,7 @@ class GantryUpIT {
         env.remove("GANTRY_ADMIN_TOKEN");
         env.put("GANTRY_DATA_DIR", dataDir.toString());
         env.put("GANTRY_API_PORT", Integer.toString(port));
-        env.put("GANTRY_ROUTER_HTTP_PORT", Integer.toString(freePort()));
+        env.put("GANTRY_ROUTER_HTTP_PORT", Integer.toString(routerHttpPort));
         env.put("GANTRY_ROUTER_HTTPS_PORT", Integer.toString(freePort()));
         env.put("GANTRY_ROUTER_ADMIN_PORT", Integer.toString(routerAdminPort));
         env.put("GANTRY_NO_BUILD", "1"); // Maven built the jar just before this test; never recurse into Maven

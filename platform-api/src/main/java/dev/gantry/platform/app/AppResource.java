@@ -43,6 +43,9 @@ public class AppResource {
     Audit audit;
 
     @Inject
+    Event<AppCreated> created;
+
+    @Inject
     Event<AppDeleted> deleted;
 
     @Inject
@@ -72,6 +75,8 @@ public class AppResource {
         app.persist();
         audit.record(app, "app.create", "Created app " + name, caller.get().label());
         releases.create(app, null, "Initial release", caller.get());
+        long id = app.id;
+        afterCommit.run(() -> created.fire(new AppCreated(id)));
         return Response.created(URI.create("/api/apps/" + name)).entity(urls.view(app, tenant.name)).build();
     }
 
