@@ -27,6 +27,13 @@ public final class ApiClient {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Creates a tenant with one app, {@code app}, and returns the tenant's token. */
+    public static String newTenantWithApp(String app) {
+        String token = newTenant(uniqueName("t"));
+        as(token).body(Map.of("name", app)).post("/api/apps").then().statusCode(201);
+        return token;
+    }
+
     /** Creates a tenant and returns its first token. */
     public static String newTenant(String name) {
         return asAdmin().body(Map.of("name", name)).post("/api/tenants")

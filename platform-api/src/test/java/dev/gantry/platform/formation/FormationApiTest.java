@@ -2,6 +2,7 @@ package dev.gantry.platform.formation;
 
 import static dev.gantry.platform.ApiClient.as;
 import static dev.gantry.platform.ApiClient.newTenant;
+import static dev.gantry.platform.ApiClient.newTenantWithApp;
 import static dev.gantry.platform.ApiClient.uniqueName;
 import static org.hamcrest.Matchers.anEmptyMap;
 import static org.hamcrest.Matchers.containsString;
@@ -23,8 +24,7 @@ class FormationApiTest {
 
     @BeforeEach
     void appOfANewTenant() {
-        token = newTenant(uniqueName("t"));
-        as(token).body(Map.of("name", "shop")).post("/api/apps").then().statusCode(201);
+        token = newTenantWithApp("shop");
     }
 
     @Test

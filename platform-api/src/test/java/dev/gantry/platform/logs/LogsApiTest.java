@@ -2,6 +2,7 @@ package dev.gantry.platform.logs;
 
 import static dev.gantry.platform.ApiClient.as;
 import static dev.gantry.platform.ApiClient.newTenant;
+import static dev.gantry.platform.ApiClient.newTenantWithApp;
 import static dev.gantry.platform.ApiClient.uniqueName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,8 +38,7 @@ class LogsApiTest {
 
     @BeforeEach
     void appOfANewTenant() {
-        token = newTenant(uniqueName("t"));
-        as(token).body(Map.of("name", "shop")).post("/api/apps").then().statusCode(201);
+        token = newTenantWithApp("shop");
     }
 
     @Test
