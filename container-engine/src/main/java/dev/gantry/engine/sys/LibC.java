@@ -1,0 +1,37 @@
+package dev.gantry.engine.sys;
+
+import jnr.ffi.annotations.SaveError;
+
+/**
+ * The few libc calls the engine makes from the JVM. Public only because jnr-ffi generates the
+ * implementation in its own class loader; callers use {@link Syscalls}, which checks errno.
+ */
+public interface LibC {
+
+    @SaveError
+    int mount(String source, String target, String type, long flags, String data);
+
+    @SaveError
+    int umount2(String target, int flags);
+
+    @SaveError
+    int kill(int pid, int sig);
+
+    @SaveError
+    int mkfifo(String path, int mode);
+
+    @SaveError
+    int open(String path, int flags, int mode);
+
+    @SaveError
+    long read(int fd, byte[] buf, long count);
+
+    int close(int fd);
+
+    int geteuid();
+
+    @SaveError
+    int getrlimit(int resource, long[] rlim);
+
+    String strerror(int errnum);
+}
