@@ -34,6 +34,12 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "raw"))
         return report("raw", socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    if (!strcmp(cmd, "inet"))
+        return report("inet", socket(AF_INET, SOCK_STREAM, 0));
+    if (!strcmp(cmd, "inet6"))
+        return report("inet6", socket(AF_INET6, SOCK_STREAM, 0));
+    if (!strcmp(cmd, "procsys"))
+        return report("procsys", open("/proc/sys/kernel/hostname", O_WRONLY));
     if (!strcmp(cmd, "mount"))
         return report("mount", mount("none", "/tmp", "tmpfs", 0, NULL));
     if (!strcmp(cmd, "finit_module"))
