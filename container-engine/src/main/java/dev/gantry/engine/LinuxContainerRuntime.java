@@ -174,6 +174,11 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
             int spins = 0;
             while (Syscalls.read(fd, one) != 1) {
                 if (!ProcFs.isAlive(rec.pid(), rec.pidStartTime())) {
+                    // It may have written its byte, exec'd and exited between our read and
+                    // the check: read once more before concluding it was never started.
+                    if (Syscalls.read(fd, one) == 1) {
+                        break;
+                    }
                     throw new EngineException(ErrorCode.INVALID_STATE, "container " + id + " exited before start");
                 }
                 if (System.nanoTime() > deadline) {

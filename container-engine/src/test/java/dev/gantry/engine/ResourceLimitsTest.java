@@ -1,0 +1,119 @@
+package dev.gantry.engine;
+
+import dev.gantry.engine.cgroup.CgroupStats;
+import dev.gantry.engine.spec.CpuSpec;
+import dev.gantry.engine.spec.MemorySpec;
+import dev.gantry.engine.spec.PidsSpec;
+import dev.gantry.engine.spec.ResourcesSpec;
+import dev.gantry.engine.spec.RuntimeSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** cgroup limits enforced by the real kernel on real containers. */
+class ResourceLimitsTest {
+
+    private static final Duration T = Duration.ofSeconds(30);
+    private Fixture fx;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new Fixture();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private RuntimeSpec limited(ResourcesSpec r, String... args) {
+        RuntimeSpec s = fx.spec(args);
+        return s.withLinux(s.linux().withResources(r));
+    }
+
+    @Test
+    void memoryHogIsOomKilledAndReportedAsOom() throws Exception {
+        RuntimeSpec spec = limited(new ResourcesSpec(new MemorySpec(32L << 20, null, null), null, null, null),
+                "probe", "hog", "200");
+        var r = fx.run(spec, T);
+        assertTrue(r.exit().oomKilled(), "exit " + r.exit() + " log " + r.output());
+        assertEquals(9, r.exit().signal());
+        assertEquals(137, r.exit().exitCode());
+        assertFalse(r.output().contains("hog done"), r.output());
+    }
+
+    @Test
+    void withinTheLimitNothingIsOomKilled() throws Exception {
+        RuntimeSpec spec = limited(new ResourcesSpec(new MemorySpec(64L << 20, null, null), null, null, null),
+                "probe", "hog", "16");
+        var r = fx.run(spec, T);
+        assertEquals(0, r.exit().exitCode(), r.output());
+        assertFalse(r.exit().oomKilled());
+    }
+
+    @Test
+    void forkBombStopsAtThePidsLimitAndTheHostIsUnaffected() throws Exception {
+        RuntimeSpec spec = limited(new ResourcesSpec(null, null, new PidsSpec(32L), null),
+                "sh", "-c", "probe forkbomb 10000; echo after");
+        String id = fx.newId();
+        fx.runtime.create(id, fx.bundle(spec));
+        fx.runtime.start(id);
+        List<String> lines = fx.awaitLog(id, "after", T);
+        String forked = lines.stream().filter(l -> l.startsWith("forked")).findFirst().orElseThrow(() -> new AssertionError(lines.toString()));
+        String[] f = forked.split(" ");
+        assertEquals("EAGAIN", f[2], forked);
+        int n = Integer.parseInt(f[1]);
+        assertTrue(n < 32 && n > 20, forked);
+        CgroupStats stats = fx.runtime.stats(id);
+        assertTrue(stats.pids() <= 32, "pids " + stats.pids());
+        // the host can still fork
+        Process p = new ProcessBuilder("true").start();
+        assertEquals(0, p.waitFor());
+        fx.runtime.delete(id, true); // kills the ~30 children through the cgroup
+    }
+
+    @Test
+    void cpuQuotaHoldsWithin20Percent() throws Exception {
+        // 20 ms per 100 ms = 0.2 CPU for a process that would use a whole one
+        RuntimeSpec spec = limited(new ResourcesSpec(null, new CpuSpec(null, 20_000L, 100_000L), null, null),
+                "probe", "spin");
+        String id = fx.newId();
+        fx.runtime.create(id, fx.bundle(spec));
+        fx.runtime.start(id);
+        Thread.sleep(300); // let it reach steady state
+        long cpu0 = fx.runtime.stats(id).cpuUsageNanos();
+        long t0 = System.nanoTime();
+        Thread.sleep(2000);
+        long cpu1 = fx.runtime.stats(id).cpuUsageNanos();
+        long t1 = System.nanoTime();
+        double share = (double) (cpu1 - cpu0) / (t1 - t0);
+        assertTrue(Math.abs(share - 0.2) <= 0.2 * 0.2, "measured CPU share " + share + ", quota 0.2");
+        fx.runtime.delete(id, true);
+    }
+
+    @Test
+    void statsReportMemoryAndPeak() throws Exception {
+        RuntimeSpec spec = limited(new ResourcesSpec(new MemorySpec(128L << 20, null, null), null, new PidsSpec(100L), null),
+                "sh", "-c", "probe hog 20; echo ready; sleep 30");
+        String id = fx.newId();
+        fx.runtime.create(id, fx.bundle(spec));
+        fx.runtime.start(id);
+        fx.awaitLog(id, "ready", T);
+        CgroupStats s = fx.runtime.stats(id);
+        assertEquals(128L << 20, s.memoryLimitBytes());
+        assertTrue(s.memoryPeakBytes() >= 20L << 20, s.toString());
+        assertTrue(s.pids() >= 1, s.toString()); // busybox sh execs its last command
+        assertTrue(s.cpuUsageNanos() > 0, s.toString());
+        assertEquals(0, s.oomKills());
+        fx.runtime.delete(id, true);
+    }
+}
