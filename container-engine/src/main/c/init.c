@@ -1,17 +1,25 @@
 /*
  * The container's init before execve: runs as the first process of the new namespaces,
  * builds the mount tree, pivots into it, drops privileges and waits on the exec FIFO.
+ *
+ * Mount targets are resolved relative to the working directory, which is the rootfs from
+ * the moment it is bind-mounted: in a user namespace the init must create files as the
+ * namespace's root (an unmapped owner fails with EOVERFLOW), and that user may not be able
+ * to traverse the root-only state dir the rootfs lives in.
  */
 #include "shim.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -39,9 +47,9 @@ static void create_target(const char *dst, int as_file)
         close(fd);
 }
 
-static void do_mount(const struct conf *c, const struct mnt *m)
+static void do_mount(const struct mnt *m)
 {
-    char *dst = secure_join(c->rootfs, m->dst);
+    char *dst = secure_join(".", m->dst);
     int bind = (m->flags & MS_BIND) != 0;
     struct stat st;
     int as_file = bind && stat(m->src, &st) == 0 && !S_ISDIR(st.st_mode);
@@ -64,18 +72,18 @@ static void do_mount(const struct conf *c, const struct mnt *m)
 
 /* Device nodes are bind mounts of the host's: that works in user namespaces too, where
  * mknod is not allowed, and the set (null, zero, full, random, urandom, tty) is harmless. */
-static void bind_device(const struct conf *c, const char *path)
+static void bind_device(const char *path)
 {
-    char *dst = secure_join(c->rootfs, path);
+    char *dst = secure_join(".", path);
     create_target(dst, 1);
     if (mount(path, dst, NULL, MS_BIND, NULL) < 0)
         die("mount bind device %s: %s", path, strerror(errno));
     free(dst);
 }
 
-static void make_symlink(const struct conf *c, const char *target, const char *link)
+static void make_symlink(const char *target, const char *link)
 {
-    char *dst = secure_join(c->rootfs, link);
+    char *dst = secure_join(".", link);
     if (symlink(target, dst) < 0 && errno != EEXIST)
         die("symlink %s -> %s: %s", link, target, strerror(errno));
     free(dst);
@@ -126,18 +134,34 @@ static void write_sysctl(const char *key, const char *value)
         die("sysctl %s=%s: %s", key, value, strerror(errno));
 }
 
-static void pivot_into(const char *rootfs)
+static void pivot_into(void)
 {
-    if (chdir(rootfs) < 0)
-        die("chdir %s: %s", rootfs, strerror(errno));
     /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves the
      * container with no path back to the host's tree (runc does the same). */
     if (syscall(SYS_pivot_root, ".", ".") < 0)
-        die("pivot_root %s: %s", rootfs, strerror(errno));
+        die("pivot_root: %s", strerror(errno));
     if (umount2(".", MNT_DETACH) < 0)
         die("umount old root: %s", strerror(errno));
     if (chdir("/") < 0)
         die("chdir /: %s", strerror(errno));
+}
+
+/* A new network namespace starts with "lo" down; runc and crun bring it up, and apps expect
+ * 127.0.0.1 to work (health checks, sidecar-style local calls). */
+static void loopback_up(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        die("socket for loopback: %s", strerror(errno));
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strcpy(ifr.ifr_name, "lo");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+        die("ioctl SIOCGIFFLAGS lo: %s", strerror(errno));
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+        die("ioctl SIOCSIFFLAGS lo: %s", strerror(errno));
+    close(fd);
 }
 
 static void send_line(int fd, const char *s)
@@ -164,29 +188,32 @@ int container_init(void *arg)
 
     if (c->cgroupns && unshare(CLONE_NEWCGROUP) < 0)
         die("unshare cgroup namespace: %s", strerror(errno));
-    if (c->clone_flags & CLONE_NEWUSER) {
-        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-            die("become root in user namespace (is uid/gid 0 mapped?): %s", strerror(errno));
-    }
+    if (c->clone_flags & CLONE_NEWNET)
+        loopback_up();
     if (c->clone_flags & CLONE_NEWNS) {
         if (mount(NULL, "/", NULL, c->propagation ? c->propagation : MS_REC | MS_SLAVE, NULL) < 0)
             die("mount propagation /: %s", strerror(errno));
         if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
             die("mount bind rootfs %s: %s", c->rootfs, strerror(errno));
-        for (int i = 0; i < c->nmounts; i++)
-            do_mount(c, &c->mounts[i]);
-        for (int i = 0; i < c->ndevices; i++)
-            bind_device(c, c->devices[i]);
-        for (int i = 0; i < c->nsymlinks; i++)
-            make_symlink(c, c->symlinks[i].key, c->symlinks[i].value);
     }
     int fifo = open(c->fifo, O_PATH | O_CLOEXEC);
     if (fifo < 0)
         die("open exec fifo %s: %s", c->fifo, strerror(errno));
     struct sock_fprog *prog = seccomp_load_file(c->seccomp);
-
+    if (chdir(c->rootfs) < 0)
+        die("chdir %s: %s", c->rootfs, strerror(errno));
+    if (c->clone_flags & CLONE_NEWUSER) {
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+            die("become root in the user namespace (is id 0 mapped?): %s", strerror(errno));
+    }
     if (c->clone_flags & CLONE_NEWNS) {
-        pivot_into(c->rootfs);
+        for (int i = 0; i < c->nmounts; i++)
+            do_mount(&c->mounts[i]);
+        for (int i = 0; i < c->ndevices; i++)
+            bind_device(c->devices[i]);
+        for (int i = 0; i < c->nsymlinks; i++)
+            make_symlink(c->symlinks[i].key, c->symlinks[i].value);
+        pivot_into();
         for (int i = 0; i < c->nsysctls; i++)
             write_sysctl(c->sysctls[i].key, c->sysctls[i].value);
         for (int i = 0; i < c->nmasks; i++)
