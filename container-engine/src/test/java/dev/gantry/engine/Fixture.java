@@ -62,7 +62,7 @@ public final class Fixture implements AutoCloseable {
         try {
             runtime.start(id);
             ExitStatus exit = runtime.awaitExit(id, timeout);
-            return new Result(exit, logLines(runtime.logFile(id)));
+            return new Result(exit, logLines(runtime.logFile(id)), streamLines(runtime.logFile(id), "stdout"));
         } finally {
             runtime.delete(id, true);
         }
@@ -74,6 +74,20 @@ public final class Fixture implements AutoCloseable {
             for (String line : Files.readAllLines(log)) {
                 String[] f = line.split(" ", 4);
                 out.add(f.length == 4 ? f[3] : "");
+            }
+        }
+        return out;
+    }
+
+    /** Lines of one stream ("stdout" or "stderr") from a container log. */
+    public static List<String> streamLines(Path log, String stream) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (Files.exists(log)) {
+            for (String line : Files.readAllLines(log)) {
+                String[] f = line.split(" ", 4);
+                if (f.length == 4 && f[1].equals(stream)) {
+                    out.add(f[3]);
+                }
             }
         }
         return out;
@@ -91,7 +105,8 @@ public final class Fixture implements AutoCloseable {
         }
     }
 
-    public record Result(ExitStatus exit, List<String> lines) {
+    /** {@code lines} has stdout and stderr interleaved as logged, {@code stdout} only stdout. */
+    public record Result(ExitStatus exit, List<String> lines, List<String> stdout) {
         public String output() {
             return String.join("\n", lines);
         }
