@@ -62,7 +62,16 @@ public final class OverlayRootfs {
         String data = "lowerdir=" + lowers.stream().map(Path::toString).collect(Collectors.joining(":"))
                 + ",upperdir=" + upper + ",workdir=" + work;
         try {
-            Syscalls.mount("overlay", merged.toString(), "overlay", 0, data);
+            try {
+                // "volatile" (5.10+) skips syncing the upper layer: it is thrown away on delete
+                // anyway, and without it every unmount waits for a syncfs of the whole host fs.
+                Syscalls.mount("overlay", merged.toString(), "overlay", 0, data + ",volatile");
+            } catch (SyscallException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+                Syscalls.mount("overlay", merged.toString(), "overlay", 0, data);
+            }
         } catch (SyscallException e) {
             if (e.errno() == 19) { // ENODEV
                 throw new EngineException(ErrorCode.KERNEL_FEATURE_MISSING, "overlayfs is not available: " + e.getMessage(), e);
