@@ -201,7 +201,10 @@ static int monitor(struct conf *c, const char *state_dir, int report_fd)
             while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
                 if (p != child)
                     continue;
-                int oom = read_oom_kills(c->oom_file) > oom_before;
+                /* OOM-killed = died of SIGKILL while the cgroup's OOM killer fired; a child
+                 * killed by OOM does not make the init's own exit an OOM kill. */
+                int oom = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL &&
+                          read_oom_kills(c->oom_file) > oom_before;
                 record_exit(state_dir, child, st, oom);
                 reaped = 1;
             }

@@ -57,6 +57,13 @@ public interface ContainerRuntime {
 
     CgroupStats stats(String id);
 
+    /**
+     * Reports events until the container stops (the last event is {@code exit}) or the sink
+     * returns false: {@code stats} every {@code interval}, {@code oom} whenever the cgroup's
+     * OOM-kill counter rises. Blocks the calling thread.
+     */
+    void events(String id, Duration interval, java.util.function.Predicate<ContainerEvent> sink);
+
     /** The container's log file (CRI format, size-capped, rotated to {@code .1}). */
     Path logFile(String id);
 }

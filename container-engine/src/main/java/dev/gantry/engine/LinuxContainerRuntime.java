@@ -204,7 +204,7 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
     public ContainerState state(String id) {
         ContainerRecord rec = store.load(id);
         ContainerStatus status = status(rec);
-        ExitStatus exit = status == ContainerStatus.STOPPED ? store.exitStatus(id) : null;
+        ExitStatus exit = status == ContainerStatus.STOPPED ? settledExit(rec) : null;
         Integer pid = status == ContainerStatus.CREATED || status == ContainerStatus.RUNNING ? rec.pid() : null;
         return new ContainerState(rec.ociVersion(), id, status, pid, rec.bundle(), rec.annotations(), rec.created(),
                 rec.cgroupsPath(), exit);
@@ -221,6 +221,21 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
             return ContainerStatus.STOPPED;
         }
         return Files.exists(store.dir(rec.id()).resolve("exec.fifo")) ? ContainerStatus.CREATED : ContainerStatus.RUNNING;
+    }
+
+    /**
+     * The exit status of a stopped container. The init is gone a moment before its shim has
+     * reaped it and written exit.json: wait for that (briefly) rather than report no status.
+     */
+    private ExitStatus settledExit(ContainerRecord rec) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (true) {
+            ExitStatus e = store.exitStatus(rec.id());
+            if (e != null || !ProcFs.isAlive(rec.shimPid(), rec.shimStartTime()) || System.nanoTime() > deadline) {
+                return e;
+            }
+            LockSupport.parkNanos(500_000);
+        }
     }
 
     @Override
@@ -374,6 +389,36 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
     @Override
     public CgroupStats stats(String id) {
         return cgroups.stats(store.load(id).cgroupsPath());
+    }
+
+    @Override
+    public void events(String id, Duration interval, java.util.function.Predicate<ContainerEvent> sink) {
+        ContainerRecord rec = store.load(id);
+        long oomKills = 0;
+        long nextStats = System.nanoTime();
+        while (true) {
+            ExitStatus exit = store.exitStatus(id);
+            boolean cgroupThere = cgroups.exists(rec.cgroupsPath());
+            CgroupStats stats = cgroupThere ? cgroups.stats(rec.cgroupsPath()) : null;
+            if (stats != null && stats.oomKills() > oomKills) {
+                oomKills = stats.oomKills();
+                if (!sink.test(new ContainerEvent(ContainerEvent.OOM, id, Instant.now().toString(), stats, null))) {
+                    return;
+                }
+            }
+            if (exit != null || status(rec) == ContainerStatus.STOPPED) {
+                sink.test(new ContainerEvent(ContainerEvent.EXIT, id, Instant.now().toString(), stats, settledExit(rec)));
+                return;
+            }
+            if (System.nanoTime() >= nextStats) {
+                nextStats += interval.toNanos();
+                if (!sink.test(new ContainerEvent(ContainerEvent.STATS, id, Instant.now().toString(), stats, null))) {
+                    return;
+                }
+            }
+            // OOM and exit are noticed within 20 ms; stats keep their own pace
+            LockSupport.parkNanos(Math.min(20_000_000L, Math.max(1_000_000L, nextStats - System.nanoTime())));
+        }
     }
 
     @Override

@@ -52,6 +52,28 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void eventsReportStatsThenOomThenExit() throws Exception {
+        RuntimeSpec spec = limited(new ResourcesSpec(new MemorySpec(32L << 20, null, null), null, null, null),
+                "sh", "-c", "sleep 1; probe hog 200; sleep 0.5");
+        String id = fx.newId();
+        fx.runtime.create(id, fx.bundle(spec));
+        fx.runtime.start(id);
+        List<ContainerEvent> events = new java.util.ArrayList<>();
+        fx.runtime.events(id, Duration.ofMillis(200), events::add);
+        List<String> types = events.stream().map(ContainerEvent::type).toList();
+        assertEquals(ContainerEvent.STATS, types.get(0), types.toString());
+        assertTrue(types.contains(ContainerEvent.OOM), types.toString());
+        assertEquals(ContainerEvent.EXIT, types.get(types.size() - 1), types.toString());
+        assertTrue(types.indexOf(ContainerEvent.OOM) < types.size() - 1);
+        // the hog died, not the shell: the container exits normally after it
+        ContainerEvent exit = events.get(events.size() - 1);
+        assertEquals(0, exit.exit().exitCode());
+        assertFalse(exit.exit().oomKilled(), "the init itself was not OOM-killed");
+        assertEquals(1, exit.stats().oomKills());
+        fx.runtime.delete(id, false);
+    }
+
+    @Test
     void withinTheLimitNothingIsOomKilled() throws Exception {
         RuntimeSpec spec = limited(new ResourcesSpec(new MemorySpec(64L << 20, null, null), null, null, null),
                 "probe", "hog", "16");

@@ -39,6 +39,7 @@ public final class EngineCli {
               ps ID                         host pids of the container's processes
               stats ID                      cgroup usage as JSON
               logs ID                       print the container log
+              events [--interval SECS] ID   stats every interval (default 5), oom and exit events, as JSON lines
             """;
 
     private static final Map<String, Integer> SIGNALS = Map.ofEntries(
@@ -85,6 +86,7 @@ public final class EngineCli {
                 case "ps" -> { rt.ps(one(rest)).forEach(out::println); yield 0; }
                 case "stats" -> { out.println(json(rt.stats(one(rest)))); yield 0; }
                 case "logs" -> { Files.copy(rt.logFile(one(rest)), out); yield 0; }
+                case "events" -> events(rt, rest);
                 default -> throw new UsageException("unknown command " + verb);
             };
         } catch (UsageException e) {
@@ -165,6 +167,25 @@ public final class EngineCli {
         }
         out.flush();
         return end;
+    }
+
+    private int events(LinuxContainerRuntime rt, List<String> rest) {
+        Duration interval = Duration.ofSeconds(5);
+        int i = rest.indexOf("--interval");
+        if (i >= 0) {
+            if (i + 1 >= rest.size()) {
+                throw new UsageException("--interval needs seconds");
+            }
+            interval = Duration.ofMillis((long) (Double.parseDouble(rest.get(i + 1)) * 1000));
+            rest.remove(i + 1);
+            rest.remove(i);
+        }
+        rt.events(one(rest), interval, e -> {
+            out.println(jsonLine(e));
+            out.flush();
+            return !out.checkError();
+        });
+        return 0;
     }
 
     private int kill(LinuxContainerRuntime rt, List<String> rest) {
@@ -266,6 +287,15 @@ public final class EngineCli {
     private static String json(Object o) {
         try {
             return SpecLoader.JSON.writeValueAsString(o);
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.IO, e.getMessage(), e);
+        }
+    }
+
+    private static String jsonLine(Object o) {
+        try {
+            return SpecLoader.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(o);
         } catch (IOException e) {
             throw new EngineException(ErrorCode.IO, e.getMessage(), e);
         }
