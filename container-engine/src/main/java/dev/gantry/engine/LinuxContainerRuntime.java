@@ -76,6 +76,7 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
             SpecLoader.write(spec, dir.resolve("config.json"));
             rootfs.mount(layers(spec, b));
             cgroups.create(cgroupPath, CgroupResources.from(spec.linux().resources()));
+            cgroups.restrictDevices(cgroupPath);
             makeExecFifo(dir.resolve("exec.fifo"));
             Path seccomp = writeSeccomp(spec, dir.resolve("seccomp.bpf"));
             SpecConverter.init(spec, rootfs.merged(), dir, cgroupPath, cgroups, seccomp).writeTo(dir.resolve("init.conf"));

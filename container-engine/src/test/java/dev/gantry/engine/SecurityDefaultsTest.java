@@ -92,6 +92,28 @@ class SecurityDefaultsTest {
     }
 
     @Test
+    void hostBlockDevicesAreUnreadableEvenWithMknod() throws Exception {
+        // a real block device of this host, e.g. 254:0 for /dev/vda
+        String dev;
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/sys/class/block"))) {
+            dev = s.map(p -> p.resolve("dev")).filter(java.nio.file.Files::exists).findFirst()
+                    .map(p -> { try { return java.nio.file.Files.readString(p).trim(); } catch (java.io.IOException e) { return null; } })
+                    .orElse(null);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev != null, "SKIPPED: no block device on this host");
+        String[] mm = dev.split(":");
+        RuntimeSpec spec = fx.spec("sh", "-c", "mknod /tmp/disk b " + mm[0] + " " + mm[1] + " && echo made; head -c 1 /tmp/disk >/dev/null && echo READ");
+        spec = spec.withProcess(spec.process().withUser(new UserSpec(0L, 0L, null, null))
+                .withCapabilities(CapabilitiesSpec.of(List.of("CAP_MKNOD", "CAP_DAC_OVERRIDE"))));
+        var r = fx.run(spec, T);
+        org.junit.jupiter.api.Assumptions.assumeTrue(fx.runtime.cgroups().version().equals("v1"),
+                "SKIPPED: device rules need cgroup v1 (v2 eBPF device programs are not implemented)");
+        assertTrue(r.lines().contains("made"), r.output());
+        assertTrue(r.output().contains("Operation not permitted"), r.output());
+        assertTrue(!r.lines().contains("READ"), r.output());
+    }
+
+    @Test
     void capabilitiesAreDroppedToTheSpecsSet() throws Exception {
         RuntimeSpec spec = fx.spec("sh", "-c", "grep Cap /proc/self/status");
         spec = spec.withProcess(spec.process().withUser(new UserSpec(0L, 0L, null, null)));

@@ -19,6 +19,14 @@ public interface CgroupManager {
     /** Sets limits on an existing cgroup (any level). Null fields are left as they are. */
     void apply(String path, CgroupResources resources);
 
+    /**
+     * Limits device access to the harmless default set (null, zero, full, random, urandom,
+     * tty, console, ptmx, pts, tun; mknod of anything, but no access to other nodes), like
+     * runc's default rules. Returns false where the host cannot enforce it (v2 needs an
+     * eBPF device program, which the engine does not load yet).
+     */
+    boolean restrictDevices(String path);
+
     boolean exists(String path);
 
     /** The cgroup.procs files a process must be written to in order to join this cgroup. */

@@ -23,7 +23,12 @@ import java.util.Map;
 public final class CgroupV1Manager implements CgroupManager {
 
     private static final List<String> REQUIRED = List.of("memory", "cpu", "pids");
-    private static final List<String> OPTIONAL = List.of("cpuacct", "freezer", "blkio");
+    private static final List<String> OPTIONAL = List.of("cpuacct", "freezer", "blkio", "devices");
+
+    /** runc's default allow list; everything else is denied. */
+    static final List<String> DEVICE_RULES = List.of(
+            "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+            "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm");
 
     private final Path root;
     /** controller name → hierarchy mount point, deduplicated by real path. */
@@ -99,6 +104,19 @@ public final class CgroupV1Manager implements CgroupManager {
                 CgroupFiles.writeIfExists(blkio.resolve("blkio.bfq.weight"), r.ioWeight().toString());
             }
         }
+    }
+
+    @Override
+    public boolean restrictDevices(String path) {
+        if (hierarchies.get("devices") == null) {
+            return false;
+        }
+        Path dir = dir("devices", path);
+        CgroupFiles.write(dir.resolve("devices.deny"), "a");
+        for (String rule : DEVICE_RULES) {
+            CgroupFiles.write(dir.resolve("devices.allow"), rule);
+        }
+        return true;
     }
 
     @Override

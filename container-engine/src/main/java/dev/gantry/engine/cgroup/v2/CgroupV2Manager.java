@@ -91,6 +91,11 @@ public final class CgroupV2Manager implements CgroupManager {
     }
 
     @Override
+    public boolean restrictDevices(String path) {
+        return false; // v2 device control is an eBPF program attached to the cgroup: not implemented
+    }
+
+    @Override
     public boolean exists(String path) {
         return Files.isDirectory(root.resolve(path));
     }
