@@ -32,7 +32,9 @@ public class EngineBench {
             makeRootfs(rootfs);
             bundle = work.resolve("bundle");
             writeSpec(List.of("/bin/true"), "gantry-bench/c");
-            latency(runs);
+            if (runs > 0) {
+                latency(runs);
+            }
             memory(idle);
         } finally {
             new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
@@ -94,50 +96,59 @@ public class EngineBench {
         }
     }
 
+    /**
+     * Memory of N idle containers: each container's cgroup memory (user + kernel memory the
+     * kernel charges to it) plus, for Gantry, the PSS of its shim (crun leaves no monitor
+     * process behind). MemAvailable deltas are useless on a machine where others build.
+     */
     static void memory(int n) throws Exception {
-        writeSpec(List.of("sleep", "3600"), "gantry-bench-idle/g");
-        LinuxContainerRuntime rt = new LinuxContainerRuntime(work.resolve("state-idle"));
         System.out.printf("%nmemory per idle container (sleep 3600), %d containers%n", n);
-        // Gantry
-        long before = memAvailableKb();
+        LinuxContainerRuntime rt = new LinuxContainerRuntime(work.resolve("state-idle"));
         for (int i = 0; i < n; i++) {
             writeSpec(List.of("sleep", "3600"), "gantry-bench-idle/g" + i);
             rt.create("idle-" + i, bundle);
             rt.start("idle-" + i);
         }
         Thread.sleep(1000);
-        long gantryKb = (before - memAvailableKb()) / n;
+        long cg = 0;
         long shimPss = 0;
-        for (var s : rt.list()) {
-            int shim = parentOf(s.pid());
-            shimPss += pssKb(shim);
+        long shimRss = 0;
+        for (int i = 0; i < n; i++) {
+            cg += cgroupMemory("gantry-bench-idle/g" + i);
+            int shim = parentOf(rt.state("idle-" + i).pid());
+            shimPss += statusKb(shim, "/smaps_rollup", "Pss:");
+            shimRss += statusKb(shim, "/status", "VmRSS:");
         }
         for (int i = 0; i < n; i++) {
             rt.delete("idle-" + i, true);
         }
-        Thread.sleep(1000);
-        // crun (no monitor process: crun exits after start)
-        boolean haveCrun = new File("/usr/bin/crun").canExecute();
-        long crunKb = -1;
-        if (haveCrun) {
-            before = memAvailableKb();
+        System.out.printf("gantry: cgroup %d kB + shim PSS %d kB (shim RSS %d kB) = %d kB per container%n",
+                cg / n / 1024, shimPss / n, shimRss / n, cg / n / 1024 + shimPss / n);
+        if (new File("/usr/bin/crun").canExecute()) {
             for (int i = 0; i < n; i++) {
                 writeSpec(List.of("sleep", "3600"), "gantry-bench-idle/c" + i);
                 exec("crun", "--root", work.resolve("crun-idle").toString(), "run", "--detach", "--bundle",
                         bundle.toString(), "idle-" + i);
             }
             Thread.sleep(1000);
-            crunKb = (before - memAvailableKb()) / n;
+            long crunCg = 0;
+            for (int i = 0; i < n; i++) {
+                crunCg += cgroupMemory("gantry-bench-idle/c" + i);
+            }
             for (int i = 0; i < n; i++) {
                 exec("crun", "--root", work.resolve("crun-idle").toString(), "delete", "--force", "idle-" + i);
             }
+            System.out.printf("crun:   cgroup %d kB, no monitor process = %d kB per container%n",
+                    crunCg / n / 1024, crunCg / n / 1024);
         }
         new ProcessBuilder("sh", "-c", "find /sys/fs/cgroup/*/gantry-bench* -depth -type d -exec rmdir {} + 2>/dev/null; true")
                 .inheritIO().start().waitFor();
-        System.out.printf("gantry: %d kB per container (MemAvailable delta), of which shim PSS %d kB%n", gantryKb, shimPss / n);
-        if (haveCrun) {
-            System.out.printf("crun:   %d kB per container (MemAvailable delta)%n", crunKb);
-        }
+    }
+
+    static long cgroupMemory(String path) throws Exception {
+        Path v1 = Path.of("/sys/fs/cgroup/memory", path, "memory.usage_in_bytes");
+        Path v2 = Path.of("/sys/fs/cgroup", path, "memory.current");
+        return Long.parseLong(Files.readString(Files.exists(v1) ? v1 : v2).trim());
     }
 
     interface Body {
@@ -170,15 +181,6 @@ public class EngineBench {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    static long memAvailableKb() throws Exception {
-        for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (l.startsWith("MemAvailable:")) {
-                return Long.parseLong(l.replaceAll("\\D", ""));
-            }
-        }
-        return 0;
-    }
-
     static int parentOf(int pid) throws Exception {
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (l.startsWith("PPid:")) {
@@ -188,9 +190,9 @@ public class EngineBench {
         return -1;
     }
 
-    static long pssKb(int pid) throws Exception {
-        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
-            if (l.startsWith("Pss:")) {
+    static long statusKb(int pid, String file, String key) throws Exception {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + file))) {
+            if (l.startsWith(key)) {
                 return Long.parseLong(l.replaceAll("\\D", ""));
             }
         }
