@@ -104,6 +104,24 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void aTenantLimitCapsEveryContainerBelowIt() throws Exception {
+        // gantry/<tenant>/<app>/<instance>: the tenant level holds the quota
+        String tenant = fx.cgroupPrefix + "/acme";
+        fx.runtime.cgroups().create(tenant, new dev.gantry.engine.cgroup.CgroupResources(48L << 20, null, null, null, 12L, null));
+        RuntimeSpec hog = limited(new ResourcesSpec(new MemorySpec(256L << 20, null, null), null, new PidsSpec(1000L), null),
+                "probe", "hog", "200");
+        hog = hog.withLinux(hog.linux().withCgroupsPath(tenant + "/web/web.1"));
+        var r = fx.run(hog, T);
+        assertTrue(r.exit().oomKilled(), "the tenant's 48 MiB stop a container allowed 256 MiB: " + r.exit());
+
+        RuntimeSpec bomb = limited(new ResourcesSpec(null, null, new PidsSpec(1000L), null), "probe", "forkbomb", "1000");
+        bomb = bomb.withLinux(bomb.linux().withCgroupsPath(tenant + "/worker/worker.1"));
+        var b = fx.run(bomb, T);
+        String forked = b.lines().stream().filter(l -> l.startsWith("forked")).findFirst().orElseThrow();
+        assertTrue(Integer.parseInt(forked.split(" ")[1]) < 12, forked);
+    }
+
+    @Test
     void cpuQuotaHoldsWithin20Percent() throws Exception {
         // 20 ms per 100 ms = 0.2 CPU for a process that would use a whole one
         RuntimeSpec spec = limited(new ResourcesSpec(null, new CpuSpec(null, 20_000L, 100_000L), null, null),

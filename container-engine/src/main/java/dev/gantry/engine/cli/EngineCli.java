@@ -122,6 +122,15 @@ public final class EngineCli {
         if (detach) {
             return 0;
         }
+        // Ctrl-C or SIGTERM on a foreground run must not leave the container behind.
+        Thread cleanup = new Thread(() -> {
+            try {
+                rt.delete(id, true);
+            } catch (EngineException ignored) {
+                // already gone
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         Path log = rt.logFile(id);
         long offset = 0;
         ExitStatus exit = null;
@@ -136,6 +145,7 @@ public final class EngineCli {
             offset = copyLog(log, offset);
         }
         copyLog(log, offset);
+        Runtime.getRuntime().removeShutdownHook(cleanup);
         rt.delete(id, true);
         return exit.exitCode();
     }
