@@ -124,7 +124,10 @@ class ResourceLimitsTest {
     @Test
     void cpuQuotaHoldsWithin20Percent() throws Exception {
         // 20 ms per 100 ms = 0.2 CPU for a process that would use a whole one
-        RuntimeSpec spec = limited(new ResourcesSpec(null, new CpuSpec(null, 20_000L, 100_000L), null, null),
+        // Maximum weight for the test subtree and the container: on a busy 2-core machine the
+        // container must get its full quota, so what we measure is the cap, not contention.
+        fx.runtime.cgroups().create(fx.cgroupPrefix, new dev.gantry.engine.cgroup.CgroupResources(null, 262144L, null, null, null, null));
+        RuntimeSpec spec = limited(new ResourcesSpec(null, new CpuSpec(262144L, 20_000L, 100_000L), null, null),
                 "probe", "spin");
         String id = fx.newId();
         fx.runtime.create(id, fx.bundle(spec));

@@ -12,6 +12,8 @@ class SyscallsTest {
 
     @Test
     void errorsNameTheCallThePathAndTheErrno() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Syscalls.geteuid() == 0,
+                "SKIPPED: without root mount fails with EPERM before it looks at the path");
         SyscallException e = assertThrows(SyscallException.class,
                 () -> Syscalls.mount("tmpfs", "/nonexistent/gantry-test", "tmpfs", 0, null));
         assertEquals(2, e.errno());
