@@ -262,7 +262,9 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
             throw new EngineException(ErrorCode.INVALID_STATE, "container " + id + " is " + status.ociName()
                     + ", there is no process to signal");
         }
-        Syscalls.kill(rec.pid(), signal);
+        if (!Syscalls.killExact(rec.pid(), rec.pidStartTime(), signal)) {
+            throw new EngineException(ErrorCode.INVALID_STATE, "container " + id + " exited before it could be signalled");
+        }
     }
 
     @Override
@@ -321,14 +323,14 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
         if (cgroups.exists(rec.cgroupsPath())) {
             cgroups.killAll(rec.cgroupsPath());
         }
-        if (rec.pid() > 0 && ProcFs.isAlive(rec.pid(), rec.pidStartTime())) {
-            Syscalls.kill(rec.pid(), SIGKILL); // not in the cgroup yet (creation failed early)
+        if (rec.pid() > 0) {
+            Syscalls.killExact(rec.pid(), rec.pidStartTime(), SIGKILL); // not in the cgroup yet (creation failed early)
         }
         // The shim exits once its init is reaped and the log pipes are closed.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (rec.shimPid() > 0 && ProcFs.isAlive(rec.shimPid(), rec.shimStartTime())) {
             if (System.nanoTime() > deadline) {
-                Syscalls.kill(rec.shimPid(), SIGKILL);
+                Syscalls.killExact(rec.shimPid(), rec.shimStartTime(), SIGKILL);
                 break;
             }
             LockSupport.parkNanos(500_000);

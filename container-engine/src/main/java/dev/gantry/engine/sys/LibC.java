@@ -28,6 +28,10 @@ public interface LibC {
 
     int close(int fd);
 
+    /** Raw syscall(2), for pidfd_open / pidfd_send_signal which glibc 2.36 does not wrap portably. */
+    @SaveError
+    long syscall(long number, long a1, long a2, long a3, long a4);
+
     int geteuid();
 
     @SaveError

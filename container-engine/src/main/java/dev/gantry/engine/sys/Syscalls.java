@@ -53,6 +53,52 @@ public final class Syscalls {
         throw error("kill", "pid " + pid, errno);
     }
 
+    private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+    private static final long SYS_PIDFD_OPEN = 434;
+    private static final int ENOSYS = 38;
+
+    /**
+     * Signals {@code pid} only if it is still the process that started at {@code startTime}:
+     * a pidfd pins the process, so checking the start time after opening it closes the race in
+     * which the pid is reused between the check and the kill.
+     *
+     * @return false if that process no longer exists (or its start time was never known)
+     */
+    public static boolean killExact(int pid, long startTime, int signal) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("refusing to signal pid " + pid);
+        }
+        if (startTime < 0) {
+            return false; // it died before we could identify it: the pid may belong to anyone now
+        }
+        long fd = LIBC.syscall(SYS_PIDFD_OPEN, pid, 0, 0, 0);
+        if (fd < 0) {
+            int errno = RUNTIME.getLastError();
+            if (errno == Errno.ESRCH) {
+                return false;
+            }
+            if (errno == ENOSYS) { // kernel < 5.3: best effort
+                return ProcFs.isAlive(pid, startTime) && kill(pid, signal);
+            }
+            throw error("pidfd_open", "pid " + pid, errno);
+        }
+        try {
+            if (ProcFs.startTime(pid) != startTime) {
+                return false;
+            }
+            if (LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, fd, signal, 0, 0) == 0) {
+                return true;
+            }
+            int errno = RUNTIME.getLastError();
+            if (errno == Errno.ESRCH) {
+                return false;
+            }
+            throw error("pidfd_send_signal", "pid " + pid, errno);
+        } finally {
+            LIBC.close((int) fd);
+        }
+    }
+
     public static void mkfifo(String path, int mode) {
         check(LIBC.mkfifo(path, mode), "mkfifo", path);
     }

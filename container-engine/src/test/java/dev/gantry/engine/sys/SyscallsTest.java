@@ -30,6 +30,18 @@ class SyscallsTest {
     }
 
     @Test
+    void killExactRefusesAReusedPid() throws Exception {
+        Process p = new ProcessBuilder("sleep", "30").start();
+        int pid = (int) p.pid();
+        long start = ProcFs.startTime(pid);
+        assertFalse(Syscalls.killExact(pid, start + 1, 9), "different start time: not our process");
+        assertTrue(p.isAlive());
+        assertTrue(Syscalls.killExact(pid, start, 9));
+        p.waitFor();
+        assertFalse(Syscalls.killExact(pid, start, 9), "gone");
+    }
+
+    @Test
     void procFsIdentifiesProcessesByStartTime() {
         int self = (int) ProcessHandle.current().pid();
         long start = ProcFs.startTime(self);
