@@ -169,6 +169,30 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void readonlyRootMaskedPathsAndRlimitsApply() throws Exception {
+        RuntimeSpec spec = fx.spec("sh", "-c",
+                "touch /x 2>&1; touch /tmp/y 2>&1; wc -c < /proc/timer_list; ls /sys/firmware | wc -l; ulimit -n");
+        spec = spec.withRoot(new dev.gantry.engine.spec.RootSpec(spec.root().path(), true))
+                .withProcess(spec.process().withRlimits(List.of(new dev.gantry.engine.spec.RlimitSpec("RLIMIT_NOFILE", 64L, 128L))));
+        var r = fx.run(spec, T);
+        assertEquals(List.of("touch: /x: Read-only file system", "touch: /tmp/y: Read-only file system", "0", "0", "64"),
+                r.lines(), r.output());
+    }
+
+    @Test
+    void anRlimitAboveTheEnginesHardLimitFailsClearly() throws Exception {
+        long hard = dev.gantry.engine.sys.Syscalls.getrlimit(dev.gantry.engine.sys.Syscalls.RLIMIT_NOFILE)[1];
+        org.junit.jupiter.api.Assumptions.assumeTrue(hard < (1L << 30), "SKIPPED: unlimited hard nofile limit here");
+        RuntimeSpec spec = fx.spec("true");
+        spec = spec.withProcess(spec.process().withRlimits(
+                List.of(new dev.gantry.engine.spec.RlimitSpec("RLIMIT_NOFILE", hard * 2, hard * 2))));
+        RuntimeSpec s = spec;
+        EngineException e = assertThrows(EngineException.class, () -> fx.runtime.create(fx.newId(), fx.bundle(s)));
+        assertTrue(e.getMessage().contains("CAP_SYS_RESOURCE") && e.getMessage().contains("current hard " + hard),
+                e.getMessage());
+    }
+
+    @Test
     void errorsNameTheProblem() throws Exception {
         Path bundle = fx.bundle(fx.spec("true"));
         String id = fx.newId();
