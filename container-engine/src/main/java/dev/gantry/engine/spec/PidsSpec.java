@@ -1,0 +1,5 @@
+package dev.gantry.engine.spec;
+
+/** {@code linux.resources.pids}. */
+public record PidsSpec(Long limit) {
+}
