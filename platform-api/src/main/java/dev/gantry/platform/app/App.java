@@ -6,29 +6,15 @@ import java.util.Optional;
 
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.tenant.Tenant;
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.gantry.platform.tenant.TenantOwnedEntity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.FetchType;
-import jakarta.persistence.GeneratedValue;
-import jakarta.persistence.GenerationType;
-import jakarta.persistence.Id;
-import jakarta.persistence.JoinColumn;
-import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
 /** An application of one tenant; its name is unique within the tenant and is part of its host name. */
 @Entity
 @Table(name = "app")
-public class App extends PanacheEntityBase {
-
-    @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
-    public Long id;
-
-    @ManyToOne(fetch = FetchType.LAZY, optional = false)
-    @JoinColumn(name = "tenant_id", nullable = false)
-    public Tenant tenant;
+public class App extends TenantOwnedEntity {
 
     @Column(nullable = false)
     public String name;
