@@ -2,6 +2,7 @@ package dev.gantry.platform;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -75,5 +76,48 @@ public interface GantryConfig {
 
         @WithDefault("2")
         BigDecimal cpus();
+    }
+
+    /** How the reconciler runs app instances. */
+    Instances instances();
+
+    interface Instances {
+        /** {@code off} keeps the reconciler from starting anything (an API-only platform). */
+        @WithDefault("on")
+        String reconciler();
+
+        /**
+         * {@code isolated}: each instance in its own network namespace on its tenant's network (the default);
+         * {@code host}: instances share the host's network on random ports (no network isolation; for hosts
+         * where the engine's networking cannot run).
+         */
+        @WithDefault("host")
+        String network();
+
+        /** How long a new instance has to pass its health check. */
+        @WithDefault("60s")
+        Duration bootTimeout();
+
+        /** Between SIGTERM and SIGKILL when an instance stops. */
+        @WithDefault("30s")
+        Duration stopGrace();
+
+        /** How long requests in flight may take to finish before a replaced instance is stopped anyway. */
+        @WithDefault("30s")
+        Duration drainTimeout();
+
+        /** Crash backoff, Cloud Foundry's: a few immediate restarts, then doubling delays up to a cap. */
+        @WithDefault("3")
+        int immediateRestarts();
+
+        @WithDefault("30s")
+        Duration backoffBase();
+
+        @WithDefault("16m")
+        Duration backoffMax();
+
+        /** An instance up this long resets its slot's crash count. */
+        @WithDefault("5m")
+        Duration stableAfter();
     }
 }

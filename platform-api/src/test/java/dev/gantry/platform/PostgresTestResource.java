@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.gantry.engine.ContainerState;
+import dev.gantry.engine.LinuxContainerRuntime;
 import dev.gantry.platform.db.DatabaseUrl;
 import dev.gantry.platform.db.PostgresBinaries;
 import dev.gantry.platform.db.PostgresServer;
@@ -53,6 +55,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
+        removeContainers(dataDir.resolve("engine"));
         if (server != null) {
             server.close();
         }
@@ -60,6 +63,32 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
             FileTrees.deleteTree(dataDir);
         } catch (IOException e) {
             System.err.println("could not delete " + dataDir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Containers outlive the platform on purpose; tests must not leave theirs behind. Removes any container a
+     * test left in this data dir, with the app and tenant cgroups above it, before the directory is deleted.
+     */
+    private static void removeContainers(Path engineState) {
+        if (!Files.isDirectory(engineState)) {
+            return;
+        }
+        LinuxContainerRuntime runtime = new LinuxContainerRuntime(engineState);
+        for (ContainerState c : runtime.list()) {
+            try {
+                runtime.delete(c.id(), true);
+                String[] levels = c.cgroupsPath().split("/");
+                for (int n = levels.length - 1; n >= 2; n--) { // gantry/<tenant>/<app>/<id>: keep "gantry"
+                    String parent = String.join("/", java.util.Arrays.copyOf(levels, n));
+                    if (runtime.cgroups().children(parent).isEmpty()) {
+                        runtime.cgroups().destroy(parent);
+                    }
+                }
+                System.err.println("removed container " + c.id() + " that a test left behind");
+            } catch (RuntimeException e) {
+                System.err.println("could not remove container " + c.id() + ": " + e.getMessage());
+            }
         }
     }
 }

@@ -123,4 +123,15 @@ public final class CgroupFiles {
             throw new EngineException(ErrorCode.TIMEOUT, "interrupted", e);
         }
     }
+
+    /** Sorted names of the directories in {@code dir}; empty if it does not exist. */
+    public static List<String> subdirectories(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return List.of();
+        } catch (java.io.IOException e) {
+            throw new EngineException(ErrorCode.IO, "list " + dir + ": " + e.getMessage(), e);
+        }
+    }
 }

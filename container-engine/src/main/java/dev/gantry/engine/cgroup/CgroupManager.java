@@ -29,6 +29,9 @@ public interface CgroupManager {
 
     boolean exists(String path);
 
+    /** Names of the cgroups directly below {@code path} (empty if it does not exist). */
+    List<String> children(String path);
+
     /** The cgroup.procs files a process must be written to in order to join this cgroup. */
     List<Path> procsFiles(String path);
 

@@ -22,6 +22,14 @@ public class App extends TenantOwnedEntity {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Instances launched before this are replaced by a rolling restart; null if never restarted. */
+    @Column(name = "restarted_at")
+    public Instant restartedAt;
+
+    /** An HTTP path that must answer 2xx/3xx before an instance gets traffic; null means a TCP check. */
+    @Column(name = "health_check_path")
+    public String healthCheckPath;
+
     public static List<App> ofTenant(Tenant tenant) {
         return list("tenant.id = ?1 order by name", tenant.id);
     }

@@ -69,8 +69,7 @@ public class Releases {
      * longer fits the tenant's quota).
      */
     public Release rollback(App app, int version, Caller who) {
-        Release target = Release.find(app, version).orElseThrow(() -> ApiException.notFound("release-not-found",
-                "App '" + app.name + "' has no release v" + version + "."));
+        Release target = find(app, version);
         Map<String, FormationSpec> formation = read(target.formation);
         Usage now = Formation.snapshotOf(app).values().stream().map(FormationSpec::usage).reduce(Usage.NONE, Usage::plus);
         Usage then = formation.values().stream().map(FormationSpec::usage).reduce(Usage.NONE, Usage::plus);
@@ -80,6 +79,21 @@ public class Releases {
         audit.record(app, "rollback", "Rolled back to v" + target.version + " (its code, config and formation)",
                 who.label());
         return create(app, target.image, "Rollback to v" + target.version, who);
+    }
+
+    /**
+     * Makes vN+1 with the code and config of vN but the formation as it is: what the platform does on its own
+     * when a new release never became healthy, so the instances that kept serving stay as they are.
+     */
+    public Release revertCode(App app, int version, String why, Caller who) {
+        Release target = find(app, version);
+        configVars.replace(app, configVars.openSnapshot(app, target.version, target.configSealed));
+        return create(app, target.image, "Rollback to v" + target.version + " (" + why + ")", who);
+    }
+
+    private static Release find(App app, int version) {
+        return Release.find(app, version).orElseThrow(() -> ApiException.notFound("release-not-found",
+                "App '" + app.name + "' has no release v" + version + "."));
     }
 
     private String write(Map<String, FormationSpec> formation) {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,9 @@ public class RoutePublisher {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    RoutedInstances routed;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -80,16 +84,69 @@ public class RoutePublisher {
         }
     }
 
-    /** The table as the database has it now (instances come with the reconciler). */
+    /** The apps as the database has them now, with the instances the reconciler routes to. */
     public RouteTable currentTable() {
         List<RouteTable.Route> routes = QuarkusTransaction.requiringNew().call(() -> App.<App>list(
                 "select a from App a join fetch a.tenant order by a.tenant.name, a.name").stream()
-                .map(a -> new RouteTable.Route(a.name + "." + a.tenant.name, List.of(), List.of()))
+                .map(a -> new RouteTable.Route(a.name + "." + a.tenant.name, List.of(), instancesOf(a),
+                        a.healthCheckPath == null ? null : Map.of("health_check_path", a.healthCheckPath)))
                 .toList());
         return new RouteTable(0, routes);
     }
 
-    private void publishNow() {
+    private List<Map<String, Object>> instancesOf(App app) {
+        return routed.of(app.id).stream().map(a -> Map.<String, Object>of("host", a.host(), "port", a.port()))
+                .toList();
+    }
+
+    /**
+     * Pushes the table now and returns once the router has it, so a caller can start draining what left it.
+     *
+     * @return false if the router could not be reached (or routing is off)
+     */
+    public boolean publishAndWait() {
+        if (worker == null) {
+            return false;
+        }
+        try {
+            return worker.submit(this::publishNow).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Requests still in flight at the router for an instance (0 when it has none or the router does not know it);
+     * -1 if the router cannot be asked.
+     */
+    public int inFlight(String host, int port) {
+        if (!enabled()) {
+            return -1;
+        }
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(adminUrl() + "/v1/status"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return -1;
+            }
+            for (JsonNode i : json.readTree(response.body()).path("instances")) {
+                if (i.path("host").asText().equals(host) && i.path("port").asInt() == port) {
+                    return i.path("in_flight").asInt(0);
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private boolean publishNow() {
         pending.set(false);
         try {
             RouteTable table = currentTable();
@@ -105,14 +162,17 @@ public class RoutePublisher {
                 LOG.info("the router is reachable again; route table pushed");
             }
             routerReachable = true;
+            return true;
         } catch (IOException | RuntimeException e) {
             if (routerReachable) {
                 LOG.warnf("cannot push routes to the router at %s (%s); retrying every %d s", adminUrl(),
                         e.getMessage(), RESYNC_SECONDS);
             }
             routerReachable = false;
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.gantry.platform.routing;
 
 import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
@@ -9,7 +11,9 @@ import java.util.Map;
  */
 public record RouteTable(long version, List<Route> apps) {
 
-    public record Route(String app, List<String> hostnames, List<Map<String, Object>> instances) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Route(String app, List<String> hostnames, List<Map<String, Object>> instances,
+                        Map<String, Object> options) {
     }
 
     public RouteTable withVersion(long v) {

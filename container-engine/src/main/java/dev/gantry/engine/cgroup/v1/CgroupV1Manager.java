@@ -125,6 +125,11 @@ public final class CgroupV1Manager implements CgroupManager {
     }
 
     @Override
+    public List<String> children(String path) {
+        return CgroupFiles.subdirectories(dir("memory", path));
+    }
+
+    @Override
     public List<Path> procsFiles(String path) {
         List<Path> files = new ArrayList<>();
         for (Path h : distinct()) {

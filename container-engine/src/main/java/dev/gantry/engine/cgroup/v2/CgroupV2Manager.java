@@ -101,6 +101,11 @@ public final class CgroupV2Manager implements CgroupManager {
     }
 
     @Override
+    public List<String> children(String path) {
+        return CgroupFiles.subdirectories(root.resolve(path));
+    }
+
+    @Override
     public List<Path> procsFiles(String path) {
         return List.of(root.resolve(path).resolve("cgroup.procs"));
     }

@@ -1,0 +1,11 @@
+package dev.gantry.platform.instance;
+
+import java.util.Map;
+
+/**
+ * An instance to start: what it runs ({@code image} and either a process type or, for one-off runs, a shell
+ * {@code command}), its environment without {@code PORT} (the backend assigns the port), and its size.
+ */
+public record LaunchRequest(String id, InstanceLabels labels, String image, String command, Map<String, String> env,
+                            int memoryMb, int millicpus) {
+}

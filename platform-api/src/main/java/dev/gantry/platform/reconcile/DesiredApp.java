@@ -1,0 +1,26 @@
+package dev.gantry.platform.reconcile;
+
+import java.util.Map;
+
+import dev.gantry.platform.formation.FormationSpec;
+
+/**
+ * What one app should run, as the database says: the image and config of its current release, its formation,
+ * and the fingerprint that identifies this combination (with the restart generation) on the instances.
+ */
+record DesiredApp(long appId, String tenant, String app, int release, String image, Map<String, String> env,
+                  Map<String, FormationSpec> formation, String fingerprint, String healthCheckPath) {
+
+    String key() {
+        return app + "." + tenant;
+    }
+
+    boolean deployable() {
+        return image != null;
+    }
+
+    int quantity(String type) {
+        FormationSpec f = formation.get(type);
+        return f == null || !deployable() ? 0 : f.quantity();
+    }
+}
