@@ -19,6 +19,9 @@ public interface InstanceBackend {
     /** Creates and starts an instance; it is listening (or about to) on the returned address. */
     Instance launch(LaunchRequest request);
 
+    /** Waits for an instance to exit; empty if it still runs after {@code timeout}. */
+    Optional<Instance.Exit> awaitExit(String id, Duration timeout);
+
     /** SIGTERM, then SIGKILL after {@code grace}; returns when the instance has exited. */
     void stop(String id, Duration grace);
 

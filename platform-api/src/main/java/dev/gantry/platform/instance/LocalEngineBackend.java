@@ -18,6 +18,7 @@ import dev.gantry.engine.ContainerState;
 import dev.gantry.engine.ContainerStatus;
 import dev.gantry.engine.EngineException;
 import dev.gantry.engine.ErrorCode;
+import dev.gantry.engine.ExitStatus;
 import dev.gantry.engine.cgroup.CgroupManager;
 import dev.gantry.engine.cgroup.CgroupResources;
 import dev.gantry.engine.cgroup.CgroupStats;
@@ -143,6 +144,19 @@ public class LocalEngineBackend implements InstanceBackend {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new EngineException(ErrorCode.IO, "find a free port: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Instance.Exit> awaitExit(String id, Duration timeout) {
+        try {
+            ExitStatus e = runtime.awaitExit(id, timeout);
+            return e == null ? Optional.empty() : Optional.of(new Instance.Exit(e.exitCode(), e.oomKilled()));
+        } catch (EngineException e) {
+            if (e.code() == ErrorCode.TIMEOUT) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

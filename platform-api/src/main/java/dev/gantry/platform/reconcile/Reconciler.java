@@ -60,6 +60,8 @@ public class Reconciler {
     private static final long BUSY_TICK_MS = 200;
     private static final long RELOAD_MS = 5000;
     private static final long SAMPLE_MS = 3000;
+    /** Longer than any one-off run may last (its own time limit removes it sooner). */
+    private static final Duration ABANDONED_RUN = Duration.ofMinutes(65);
 
     @Inject
     GantryConfig config;
@@ -190,6 +192,8 @@ public class Reconciler {
         for (Instance i : actual) {
             if (InstanceLabels.INSTANCE.equals(i.labels().role())) {
                 byApp.computeIfAbsent(i.labels().appId(), k -> new ArrayList<>()).add(i);
+            } else if (i.labels().launchedAt().isBefore(now.minus(ABANDONED_RUN))) {
+                backend.remove(i.id()); // a one-off run whose caller is long gone (a platform restart mid-run)
             }
         }
         Set<String> seen = new HashSet<>();
@@ -334,7 +338,7 @@ public class Reconciler {
         if (HealthProbe.healthy(i.host(), i.port(), app.healthCheckPath(), app.key() + "." + config.baseDomain())) {
             t.state = Tracked.State.UP;
             t.upSince = now;
-            logs.append(app.appId(), "platform", i.labels().slot(), i.labels().slot() + " is up (release v"
+            logs.append(app.appId(), "gantry", i.labels().slot(), i.labels().slot() + " is up (release v"
                     + i.labels().release() + ", " + i.address() + ")");
             return;
         }
@@ -406,7 +410,7 @@ public class Reconciler {
             Instance i = backend.launch(new LaunchRequest(id, labels, app.image(), null, env, size.memoryMb(),
                     size.millicpus()));
             tracked.put(id, new Tracked(i, Instant.now(), config.instances().bootTimeout()));
-            logs.append(app.appId(), "platform", labels.slot(), "Starting " + labels.slot() + " (release v"
+            logs.append(app.appId(), "gantry", labels.slot(), "Starting " + labels.slot() + " (release v"
                     + app.release() + ") as " + id);
         } catch (RuntimeException e) {
             Instant now = Instant.now();
@@ -435,7 +439,7 @@ public class Reconciler {
             backend.stop(i.id(), config.instances().stopGrace());
             shipLog(i);
             backend.remove(i.id());
-            logs.append(i.labels().appId(), "platform", i.labels().slot(), "Stopped " + i.labels().slot()
+            logs.append(i.labels().appId(), "gantry", i.labels().slot(), "Stopped " + i.labels().slot()
                     + " (release v" + i.labels().release() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
