@@ -18,6 +18,9 @@ import jakarta.persistence.Table;
 @Table(name = "formation")
 public class Formation extends AppOwnedEntity {
 
+    /** A new process type's size unless the request says otherwise: Heroku's standard dyno. */
+    public static final int DEFAULT_MEMORY_MB = 256;
+
     @Column(nullable = false)
     public String type;
 
@@ -32,6 +35,23 @@ public class Formation extends AppOwnedEntity {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** A quarter of a core per 256 MB, like Heroku's dyno sizes. */
+    public static int proportionalMillicpus(int memoryMb) {
+        return Math.max(1, memoryMb * 1000 / 1024);
+    }
+
+    /** A new, not yet persisted process type of the default size. */
+    public static Formation newOf(App app, String type, int quantity) {
+        Formation f = new Formation();
+        f.app = app;
+        f.type = type;
+        f.quantity = quantity;
+        f.memoryMb = DEFAULT_MEMORY_MB;
+        f.millicpus = proportionalMillicpus(DEFAULT_MEMORY_MB);
+        f.updatedAt = Instant.now();
+        return f;
+    }
 
     public Usage usage() {
         return Usage.of(quantity, memoryMb, millicpus);

@@ -36,7 +36,7 @@ import jakarta.ws.rs.core.MediaType;
 @Consumes(MediaType.APPLICATION_JSON)
 public class FormationResource {
 
-    static final int DEFAULT_MEMORY_MB = 256;
+    static final int DEFAULT_MEMORY_MB = Formation.DEFAULT_MEMORY_MB;
     static final int MAX_QUANTITY = 100;
     private static final Pattern PROCESS_TYPE = Pattern.compile("[a-z][a-z0-9_-]{0,29}");
 
@@ -127,9 +127,8 @@ public class FormationResource {
         return new Planned(existing, type, quantity, memoryMb, millicpus);
     }
 
-    /** A quarter of a core per 256 MB, like Heroku's dyno sizes. */
     static int proportionalMillicpus(int memoryMb) {
-        return Math.max(1, memoryMb * 1000 / 1024);
+        return Formation.proportionalMillicpus(memoryMb);
     }
 
     private App app(String name) {

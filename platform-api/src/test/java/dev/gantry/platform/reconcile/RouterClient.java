@@ -8,15 +8,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A minimal HTTP/1.0 client that sets any Host header, as a browser reaching an app by its name would. */
-final class RouterClient {
+public final class RouterClient {
 
-    record Answer(int status, String body) {
+    public record Answer(int status, String body) {
     }
 
     private RouterClient() {
     }
 
-    static Answer get(int port, String host, String path) {
+    public static Answer get(int port, String host, String path) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(10_000);

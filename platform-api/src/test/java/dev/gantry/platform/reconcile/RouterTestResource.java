@@ -13,7 +13,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /** A real Gantry router on loopback and random ports, for tests that check what users reach through it. */
 public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
 
-    static volatile int httpPort;
+    public static volatile int httpPort;
     private Router router;
     private Path state;
 
