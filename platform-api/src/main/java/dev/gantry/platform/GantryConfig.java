@@ -49,6 +49,9 @@ public interface GantryConfig {
     @WithDefault("8001")
     int routerAdminPort();
 
+    /** The router's access log, whose lines the platform copies into each app's log stream (source router). */
+    Optional<Path> routerAccessLog();
+
     /** {@code off} when no router runs beside the platform ({@code GANTRY_ROUTER=off}); routes are then not pushed. */
     @WithDefault("on")
     String router();

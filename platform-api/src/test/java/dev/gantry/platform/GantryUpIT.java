@@ -156,6 +156,7 @@ class GantryUpIT {
         env.put("GANTRY_ROUTER_HTTP_PORT", Integer.toString(routerHttpPort));
         env.put("GANTRY_ROUTER_HTTPS_PORT", Integer.toString(freePort()));
         env.put("GANTRY_ROUTER_ADMIN_PORT", Integer.toString(routerAdminPort));
+        env.put("GANTRY_SSH_PORT", Integer.toString(freePort()));
         env.put("GANTRY_NO_BUILD", "1"); // Maven built the jar just before this test; never recurse into Maven
         env.putAll(extraEnv);
         gantry = pb.start();

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -483,6 +484,12 @@ public class Reconciler {
         for (Tracked t : tracked.values()) {
             backend.usage(t.id()).ifPresent(u -> t.sample(u.cpuNanos(), u.memoryBytes(), System.nanoTime()));
         }
+    }
+
+    /** The name ({@code web.1}) of the instance listening at {@code host:port}, if it is one of ours. */
+    public Optional<String> slotAt(String address) {
+        return tracked.values().stream().filter(t -> t.instance.address().equals(address))
+                .map(t -> t.labels().slot()).findFirst();
     }
 
     /** The app's instances and crashed slots, for the API. */

@@ -79,6 +79,11 @@ class ReconcilerTest {
         scale(site, "web", 3);
         await("3 instances up", Duration.ofSeconds(30), () -> upCount(site) == 3);
         assertEquals(Set.of("hello from web.1", "hello from web.2", "hello from web.3"), answersFrom(site, 30));
+        await("app output and router lines in the app's log stream", Duration.ofSeconds(10), () -> {
+            String log = as(site.token()).get("/api/apps/web/logs?lines=500").asString();
+            return log.contains("booting web.3 with GREETING=hello") && log.contains("\"source\":\"router\"")
+                    && log.contains("method=GET path=\\\"/\\\"") && log.contains("instance=web.2");
+        });
 
         scale(site, "web", 1);
         await("1 instance left", Duration.ofSeconds(30), () -> instances(site).getList("id").size() == 1 && engineCount(site) == 1);

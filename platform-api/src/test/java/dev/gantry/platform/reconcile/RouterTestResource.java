@@ -25,11 +25,12 @@ public class RouterTestResource implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         router = Router.create(RouterConfig.defaults(state).withBindHost("127.0.0.1").withPorts(0, -1, 0)
-                .withAccessLog("off").withHealthIntervalMillis(1000));
+                .withAccessLog(state.resolve("access.log").toString()).withHealthIntervalMillis(1000));
         router.start();
         httpPort = router.httpPort();
         return Map.of("gantry.router", "on", "gantry.router-admin-port", Integer.toString(router.adminPort()),
-                "gantry.router-http-port", Integer.toString(router.httpPort()));
+                "gantry.router-http-port", Integer.toString(router.httpPort()),
+                "gantry.router-access-log", state.resolve("access.log").toString());
     }
 
     @Override

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,18 +16,27 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One JSON line per request, written by a background thread so an event loop never waits on a
  * disk or a pipe. When the queue is full (the output cannot keep up) lines are dropped and counted
- * rather than slowing traffic down.
+ * rather than slowing traffic down. A file is rotated once it passes {@link #MAX_FILE_BYTES}: it
+ * becomes {@code <file>.1} (replacing the previous one), so the log never fills the disk.
  */
 final class AccessLog implements AutoCloseable {
 
+    static final long MAX_FILE_BYTES = Long.getLong("gantry.router.access-log.max-bytes", 64L << 20);
+
     private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(16_384);
     private final LongAdder dropped = new LongAdder();
-    private final PrintStream out;
+    private final Path file;
+    private final long maxBytes;
+    private PrintStream out;
+    private long written;
     private final Thread writer;
     private volatile boolean closed;
 
-    private AccessLog(PrintStream out) {
+    private AccessLog(PrintStream out, Path file, long maxBytes) {
         this.out = out;
+        this.file = file;
+        this.maxBytes = maxBytes;
+        this.written = file == null ? 0 : file.toFile().length();
         this.writer = new Thread(this::drain, "router-access-log");
         writer.setDaemon(true);
         writer.start();
@@ -32,15 +44,18 @@ final class AccessLog implements AutoCloseable {
 
     /** {@code off} → null; {@code stdout}; otherwise a file path, appended to. */
     static AccessLog open(String target) {
+        return open(target, MAX_FILE_BYTES);
+    }
+
+    static AccessLog open(String target, long maxBytes) {
         if (target == null || target.isBlank() || target.equals("off")) {
             return null;
         }
         if (target.equals("stdout")) {
-            return new AccessLog(System.out);
+            return new AccessLog(System.out, null, 0);
         }
         try {
-            OutputStream file = new FileOutputStream(target, true);
-            return new AccessLog(new PrintStream(file, false, StandardCharsets.UTF_8));
+            return new AccessLog(append(Path.of(target)), Path.of(target), maxBytes);
         } catch (IOException e) {
             throw new dev.gantry.router.RouterException(dev.gantry.router.RouterException.Code.START_FAILED,
                     "cannot open access log " + target, e);
@@ -64,15 +79,45 @@ final class AccessLog implements AutoCloseable {
                 if (line == null) {
                     continue;
                 }
-                out.println(line);
+                write(line);
                 for (String more; (more = queue.poll()) != null; ) {
-                    out.println(more);
+                    write(more);
                 }
                 out.flush();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static PrintStream append(Path file) throws IOException {
+        OutputStream stream = new FileOutputStream(file.toFile(), true);
+        return new PrintStream(stream, false, StandardCharsets.UTF_8);
+    }
+
+    private void write(String line) {
+        out.println(line);
+        written += line.length() + 1;
+        if (file != null && written > maxBytes) {
+            rotate();
+        }
+    }
+
+    /** Readers (the platform's log feed) notice the new, smaller file and start again at its beginning. */
+    private void rotate() {
+        out.flush();
+        out.close();
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            out = append(file);
+        } catch (IOException e) {
+            try {
+                out = append(file); // keep logging into the big file rather than not at all
+            } catch (IOException again) {
+                out = new PrintStream(OutputStream.nullOutputStream());
+            }
+        }
+        written = 0;
     }
 
     @Override
