@@ -4,6 +4,7 @@ import dev.gantry.build.BuildErrorCode;
 import dev.gantry.build.BuildException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +62,7 @@ public final class SafeUnpacker {
                     Files.deleteIfExists(target);
                     Files.createLink(target, source);
                     continue;
-                } else if (e.isFile()) {
+                } else if (isRegular(e)) {
                     Files.deleteIfExists(target);
                     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -84,6 +85,13 @@ public final class SafeUnpacker {
         } catch (IOException e) {
             throw new BuildException(BuildErrorCode.IO, "unpack into " + dest + ": " + e.getMessage(), e);
         }
+    }
+
+    /** isFile() of commons-compress also says yes for devices and fifos: look at the type flag itself. */
+    private static boolean isRegular(TarArchiveEntry e) {
+        return !e.isCharacterDevice() && !e.isBlockDevice() && !e.isFIFO()
+                && (e.isFile() && (e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM
+                || e.getLinkFlag() == TarConstants.LF_CONTIG));
     }
 
     /** The entry's path inside base, refusing absolute names and any {@code ..} component. */
