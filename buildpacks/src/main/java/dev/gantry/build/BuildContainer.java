@@ -53,6 +53,8 @@ final class BuildContainer implements AutoCloseable {
     private final ScheduledFuture<?> deadline;
     private volatile boolean timedOut;
     private boolean created;
+    /** For the build log: nanoseconds spent preparing the build dir and starting this container. */
+    final long[] timings = new long[2];
 
     record StepResult(int exitCode, List<String> output, boolean timedOut, boolean oomKilled) {
     }

@@ -115,46 +115,50 @@ public final class Builder {
             String containerId = "build-" + buildId;
             List<String> names = new ArrayList<>();
             Map<String, String> processTypes = new LinkedHashMap<>();
+            long prepared = System.nanoTime();
             try (BuildContainer c = new BuildContainer(runtime, containerId, work, stack, req, app, cache, env, bps, buildEnv)) {
+                c.timings[0] = prepared - start;
+                c.timings[1] = System.nanoTime() - prepared;
                 boolean explicit = chosenExplicitly(req, app);
                 if (explicit) {
                     lines.accept("-----> Buildpacks chosen by " + explicitSource(req, app) + ": "
                             + String.join(", ", chosen.stream().map(Buildpack::source).toList()));
-                    for (int i = 0; i < chosen.size(); i++) {
-                        String n = detect(c, i, chosen.get(i));
-                        if (n == null) {
-                            throw new BuildFailedException(BuildErrorCode.NO_DETECT, "buildpack " + chosen.get(i).source()
-                                    + " does not detect this app (its bin/detect exited non-zero)", -1, List.of());
-                        }
-                        names.add(n);
-                    }
                 } else {
                     lines.accept("-----> Detecting buildpack (in order: " + String.join(", ",
                             chosen.stream().map(Buildpack::source).toList()) + ")");
-                    List<String> why = new ArrayList<>();
-                    int found = -1;
-                    for (int i = 0; i < chosen.size() && found < 0; i++) {
-                        BuildContainer.StepResult r = c.run(List.of(bin(i, "detect"), BuildContainer.IN_APP), null, 5);
-                        checkLimits(c, r, "detect");
-                        String out = String.join(" ", r.output()).strip();
-                        if (r.exitCode() == 0) {
-                            found = i;
-                            names.add(out.isEmpty() ? chosen.get(i).source() : r.output().get(0).strip());
-                            lines.accept("       " + chosen.get(i).source() + ": yes (" + names.get(0) + ")");
-                        } else {
-                            why.add(chosen.get(i).source() + ": " + (out.isEmpty() ? "no" : out));
-                            lines.accept("       " + chosen.get(i).source() + ": no" + (out.isEmpty() ? "" : " (" + out + ")"));
+                }
+                // One exec runs every bin/detect (each exec costs a few tens of ms): with detection it stops at
+                // the first that says yes; explicit buildpacks must all say yes.
+                List<Detect> detects = detectAll(c, chosen.size(), !explicit);
+                List<String> why = new ArrayList<>();
+                int found = -1;
+                for (Detect d : detects) {
+                    Buildpack bp = chosen.get(d.index());
+                    if (d.exitCode() == 0) {
+                        names.add(d.output().isEmpty() ? bp.source() : d.output().get(0).strip());
+                        if (!explicit) {
+                            found = d.index();
+                            lines.accept("       " + bp.source() + ": yes (" + names.get(0) + ")");
                         }
+                    } else {
+                        String out = String.join(" ", d.output()).strip();
+                        if (explicit) {
+                            throw new BuildFailedException(BuildErrorCode.NO_DETECT, "buildpack " + bp.source()
+                                    + " does not detect this app (its bin/detect exited " + d.exitCode()
+                                    + (out.isEmpty() ? "" : ": " + out) + ")", d.exitCode(), d.output());
+                        }
+                        why.add(bp.source() + ": " + (out.isEmpty() ? "no" : out));
+                        lines.accept("       " + bp.source() + ": no" + (out.isEmpty() ? "" : " (" + out + ")"));
                     }
+                }
+                if (!explicit) {
                     if (found < 0) {
                         lines.accept(" !     No buildpack detected this app.");
                         throw new BuildFailedException(BuildErrorCode.NO_DETECT,
                                 "no buildpack detected this app; looked for: " + String.join("; ", why)
                                         + ". Add a Procfile, or set BUILDPACK_URL or a .buildpacks file.", -1, List.of());
                     }
-                    chosen = List.of(chosen.get(found));
-                    // renumber: the detected buildpack is /buildpacks/<found>
-                    return finish(req, lines, start, app, c, List.of(found), chosen, names, processTypes);
+                    return finish(req, lines, start, app, c, List.of(found), List.of(chosen.get(found)), names, processTypes);
                 }
                 List<Integer> idx = new ArrayList<>();
                 for (int i = 0; i < chosen.size(); i++) {
@@ -186,16 +190,8 @@ public final class Builder {
                         + " failed with exit code " + r.exitCode() + "; last lines:\n" + String.join("\n", r.output()),
                         r.exitCode(), r.output());
             }
-            BuildContainer.StepResult rel = c.run(List.of(bin(i, "release"), BuildContainer.IN_APP), null, 200);
-            checkLimits(c, rel, "release");
-            if (rel.exitCode() != 0 && Files.exists(app.getParent().resolve("buildpacks").resolve(i + "/bin/release"))) {
-                throw new BuildFailedException(BuildErrorCode.RELEASE_FAILED, "bin/release of " + chosen.get(k).source()
-                        + " failed with exit code " + rel.exitCode(), rel.exitCode(), rel.output());
-            }
-            if (rel.exitCode() == 0) {
-                processTypes.putAll(ReleaseYaml.defaultProcessTypes(String.join("\n", rel.output())));
-            }
         }
+        releaseAll(c, idx, chosen, processTypes);
         Path procfile = app.resolve("Procfile");
         if (Files.isRegularFile(procfile, LinkOption.NOFOLLOW_LINKS)) {
             Map<String, String> p = Procfile.parse(Files.readString(procfile, StandardCharsets.UTF_8));
@@ -205,16 +201,107 @@ public final class Builder {
         if (!processTypes.isEmpty()) {
             lines.accept("-----> Process types: " + String.join(", ", processTypes.keySet()));
         }
+        long stepsDone = System.nanoTime();
         c.close(); // the build container is done: nothing may write into /app while it is packed
+        long closed = System.nanoTime();
         lines.accept("-----> Compressing...");
         Path tar = images.writeSlug(app);
         long size = Files.size(tar);
         List<String> env = List.of("PATH=/app/bin:" + stack.path(), "HOME=/app", "LANG=C.UTF-8", "STACK=" + stack.name());
         String digest = images.put(tar, env, "/app", processTypes, names);
         lines.accept(String.format("       Done: %.1fM, image %s", size / 1048576.0, digest));
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        lines.accept(String.format("-----> Build finished in %.1f s", took.toMillis() / 1000.0));
+        long end = System.nanoTime();
+        Duration took = Duration.ofNanos(end - start);
+        long steps = stepsDone - start - c.timings[0] - c.timings[1];
+        lines.accept(String.format("-----> Build finished in %.2f s (prepare %.2f, container start %.2f, buildpacks %.2f,"
+                        + " container stop %.2f, slug and image %.2f)", took.toNanos() / 1e9, c.timings[0] / 1e9,
+                c.timings[1] / 1e9, steps / 1e9, (closed - stepsDone) / 1e9, (end - closed) / 1e9));
         return new BuildResult(digest, processTypes, names, took);
+    }
+
+    record Detect(int index, int exitCode, List<String> output) {
+    }
+
+    private static final String DETECT_SCRIPT = """
+            n=$1; first=$2; i=0
+            while [ $i -lt $n ]; do
+              out=$(/buildpacks/$i/bin/detect /app 2>&1); rc=$?
+              printf '@@gantry-detect %s %s\\n' $i $rc; [ -n "$out" ] && printf '%s\\n' "$out"
+              [ $rc -eq 0 ] && [ "$first" = 1 ] && break
+              i=$((i+1))
+            done
+            """;
+
+    private static List<Detect> detectAll(BuildContainer c, int n, boolean stopAtFirst) {
+        BuildContainer.StepResult r = c.run(List.of("/bin/sh", "-c", DETECT_SCRIPT, "sh", Integer.toString(n),
+                stopAtFirst ? "1" : "0"), null, 10_000);
+        checkLimits(c, r, "detect");
+        List<Detect> out = new ArrayList<>();
+        int index = -1;
+        int rc = 0;
+        List<String> text = new ArrayList<>();
+        for (String line : r.output()) {
+            if (line.startsWith("@@gantry-detect ")) {
+                if (index >= 0) {
+                    out.add(new Detect(index, rc, text));
+                }
+                String[] f = line.split(" ");
+                index = Integer.parseInt(f[1]);
+                rc = Integer.parseInt(f[2]);
+                text = new ArrayList<>();
+            } else if (index >= 0 && text.size() < 5) {
+                text.add(line);
+            }
+        }
+        if (index >= 0) {
+            out.add(new Detect(index, rc, text));
+        }
+        return out;
+    }
+
+    private static final String RELEASE_SCRIPT = """
+            for i in "$@"; do
+              if [ -e /buildpacks/$i/bin/release ]; then
+                out=$(/buildpacks/$i/bin/release /app 2>/dev/null); rc=$?
+              else
+                out=; rc=0
+              fi
+              printf '@@gantry-release %s %s\\n' $i $rc; printf '%s\\n' "$out"
+            done
+            """;
+
+    /** Every bin/release in one exec; default_process_types of later buildpacks override earlier ones. */
+    private static void releaseAll(BuildContainer c, List<Integer> idx, List<Buildpack> chosen, Map<String, String> types) {
+        List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", RELEASE_SCRIPT, "sh"));
+        idx.forEach(i -> args.add(Integer.toString(i)));
+        BuildContainer.StepResult r = c.run(args, null, 100_000);
+        checkLimits(c, r, "release");
+        int k = -1;
+        StringBuilder yaml = new StringBuilder();
+        for (String line : r.output()) {
+            if (line.startsWith("@@gantry-release ")) {
+                if (k >= 0) {
+                    types.putAll(ReleaseYaml.defaultProcessTypes(yaml.toString()));
+                }
+                String[] f = line.split(" ");
+                k++;
+                int rc = Integer.parseInt(f[2]);
+                if (rc != 0) {
+                    throw new BuildFailedException(BuildErrorCode.RELEASE_FAILED, "bin/release of " + chosen.get(k).source()
+                            + " failed with exit code " + rc, rc, List.of());
+                }
+                yaml.setLength(0);
+            } else {
+                yaml.append(line).append('\n');
+            }
+        }
+        if (k >= 0) {
+            types.putAll(ReleaseYaml.defaultProcessTypes(yaml.toString()));
+        }
+        if (r.exitCode() != 0) {
+            throw new BuildFailedException(BuildErrorCode.RELEASE_FAILED, "bin/release failed (exit " + r.exitCode() + ")",
+                    r.exitCode(), r.output());
+        }
     }
 
     private static void checkLimits(BuildContainer c, BuildContainer.StepResult r, String step) {
@@ -226,15 +313,6 @@ public final class Builder {
             throw new BuildFailedException(BuildErrorCode.OOM, "build killed: it ran out of its memory limit during "
                     + step + " (exit " + r.exitCode() + ")", r.exitCode(), r.output());
         }
-    }
-
-    private static String detect(BuildContainer c, int i, Buildpack bp) {
-        BuildContainer.StepResult r = c.run(List.of(bin(i, "detect"), BuildContainer.IN_APP), null, 5);
-        checkLimits(c, r, "detect");
-        if (r.exitCode() != 0) {
-            return null;
-        }
-        return r.output().isEmpty() || r.output().get(0).isBlank() ? bp.source() : r.output().get(0).strip();
     }
 
     private static String bin(int i, String step) {
