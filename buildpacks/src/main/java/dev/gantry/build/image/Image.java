@@ -1,0 +1,21 @@
+package dev.gantry.build.image;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An image as the launcher needs it: its manifest digest, the environment and working directory of its
+ * config, the process types (type → command), the buildpacks that built it, and its layers unpacked on
+ * disk, topmost first, ready to be overlay lower layers above the stack.
+ */
+public record Image(String digest, List<String> env, String workingDir, Map<String, String> processTypes,
+                    List<String> buildpacks, List<Path> layerDirs) {
+
+    public Image {
+        env = List.copyOf(env);
+        processTypes = Map.copyOf(processTypes);
+        buildpacks = List.copyOf(buildpacks);
+        layerDirs = List.copyOf(layerDirs);
+    }
+}

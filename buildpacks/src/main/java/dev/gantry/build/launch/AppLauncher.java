@@ -1,0 +1,89 @@
+package dev.gantry.build.launch;
+
+import dev.gantry.build.BuildErrorCode;
+import dev.gantry.build.BuildException;
+import dev.gantry.build.image.Image;
+import dev.gantry.build.stack.Stack;
+import dev.gantry.engine.LinuxContainerRuntime;
+import dev.gantry.engine.spec.MountSpec;
+import dev.gantry.engine.spec.ProcessSpec;
+import dev.gantry.engine.spec.RuntimeSpec;
+import dev.gantry.engine.spec.SpecDefaults;
+import dev.gantry.engine.spec.SpecLoader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Turns an image and a process type into the engine spec of an app instance: {@link SpecDefaults#app} (uid
+ * 1000, app capabilities, no_new_privs, default seccomp, own pid/net/ipc/uts/mount/cgroup namespaces), the
+ * rootfs as overlay layers (the image's slug layers over the stack's skeleton, through the
+ * {@code dev.gantry.rootfs.layers} annotation) plus the stack's read-only bind mounts, and as process a
+ * launcher that sources {@code /app/.profile.d/*.sh} and runs the command with the stack's shell
+ * ({@code bash -c}), Heroku's way. The caller adds cgroup path, limits and network annotations.
+ */
+public final class AppLauncher {
+
+    /** Sources the profile scripts, then runs $0 (the command) through the shell: `exec bash -c "$0"`. */
+    static final String LAUNCHER = "cd /app; for f in /app/.profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done; unset f; "
+            + "exec \"$GANTRY_SHELL\" -c \"$0\"";
+
+    private AppLauncher() {
+    }
+
+    /**
+     * @param processType a type of {@link Image#processTypes()} (e.g. {@code web})
+     * @param env         PORT, GANTRY_APP, GANTRY_RELEASE, DYNO, config vars; they override the image's env
+     * @param nofile      RLIMIT_NOFILE (at most the engine's own hard limit)
+     */
+    public static RuntimeSpec spec(Image image, String processType, Map<String, String> env, Stack stack, long nofile) {
+        String command = image.processTypes().get(processType);
+        if (command == null) {
+            throw new BuildException(BuildErrorCode.INVALID, "image " + image.digest() + " has no process type '" + processType
+                    + "' (it has: " + String.join(", ", image.processTypes().keySet()) + ")");
+        }
+        return command(image, command, env, stack, nofile);
+    }
+
+    /** Like {@link #spec} for any command (one-off runs: {@code heroku run}). */
+    public static RuntimeSpec command(Image image, String command, Map<String, String> env, Stack stack, long nofile) {
+        Map<String, String> e = new LinkedHashMap<>();
+        for (String kv : image.env()) {
+            int i = kv.indexOf('=');
+            e.put(kv.substring(0, i), kv.substring(i + 1));
+        }
+        e.putAll(env);
+        e.put("GANTRY_SHELL", stack.shell());
+        List<String> envList = e.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList();
+        RuntimeSpec s = SpecDefaults.app(List.of(stack.shell(), "-c", LAUNCHER, command), stack.rootfs().toString(),
+                "app", nofile);
+        ProcessSpec p = s.process();
+        s = s.withProcess(new ProcessSpec(false, p.user(), p.args(), envList, image.workingDir(), p.capabilities(),
+                p.rlimits(), true, null));
+        List<MountSpec> mounts = new ArrayList<>(s.mounts());
+        mounts.addAll(stack.mounts());
+        List<Path> layers = new ArrayList<>(image.layerDirs());
+        layers.add(stack.rootfs());
+        Map<String, String> ann = new LinkedHashMap<>(s.annotations());
+        ann.put(LinuxContainerRuntime.LAYERS_ANNOTATION, layers.stream().map(Path::toString).collect(Collectors.joining(":")));
+        ann.put("dev.gantry.image", image.digest());
+        return new RuntimeSpec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(), mounts, s.linux(), ann);
+    }
+
+    /** Writes {@code spec} as {@code bundle/config.json}, ready for {@code ContainerRuntime.create(id, bundle)}. */
+    public static Path writeBundle(RuntimeSpec spec, Path bundle) {
+        try {
+            Files.createDirectories(bundle);
+        } catch (IOException e) {
+            throw new BuildException(BuildErrorCode.IO, "create bundle " + bundle + ": " + e.getMessage(), e);
+        }
+        SpecLoader.write(spec, bundle.resolve("config.json"));
+        return bundle;
+    }
+}
