@@ -81,6 +81,21 @@ public interface GantryConfig {
         BigDecimal cpus();
     }
 
+    /** Limits of each build container (it also sits inside its tenant's cgroup budget). */
+    Builds builds();
+
+    interface Builds {
+        /** Memory in megabytes. */
+        @WithDefault("1024")
+        int memory();
+
+        @WithDefault("1.0")
+        double cpus();
+
+        @WithDefault("15m")
+        Duration timeout();
+    }
+
     /** How the reconciler runs app instances. */
     Instances instances();
 

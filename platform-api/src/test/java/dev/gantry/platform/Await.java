@@ -10,10 +10,17 @@ public final class Await {
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(what, timeout, condition, () -> "");
+    }
+
+    /** As above; {@code state} describes what was seen instead, for the failure message. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition,
+                             java.util.function.Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what + ". "
+                        + state.get());
             }
             try {
                 Thread.sleep(100);

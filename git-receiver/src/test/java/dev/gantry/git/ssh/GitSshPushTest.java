@@ -121,6 +121,21 @@ class GitSshPushTest {
         assertEquals("<h1>hi</h1>\n", Files.readString(tmp.resolve("clone/index.html")));
     }
 
+    /** ssh-keygen's default key type, so most users' id_ed25519: needs the EdDSA provider beside sshd-core. */
+    @Test
+    void anEd25519KeyPushesToo() throws Exception {
+        Path ed = tmp.resolve("id_ed25519");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test",
+                "-f", ed.toString()).redirectErrorStream(true).start();
+        assertTrue(keygen.waitFor(30, TimeUnit.SECONDS) && keygen.exitValue() == 0, "ssh-keygen failed");
+        acmeKey = AuthorizedKeyEntry.parseAuthorizedKeyEntry(Files.readString(tmp.resolve("id_ed25519.pub")).trim())
+                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        GitCli git = git(ed.toString(), "accept-new");
+        initApp(git);
+        String out = git.run(work, "push", url("acme", "web"), "main").ok().output();
+        assertTrue(out.contains("remote: =====> Deployed"), out);
+    }
+
     @Test
     void branchRulesAndFailuresAreTheSameAsOverHttp() throws Exception {
         GitCli git = git(keyFile.toString(), "accept-new");

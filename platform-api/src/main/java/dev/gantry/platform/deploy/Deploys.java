@@ -18,6 +18,7 @@ import dev.gantry.platform.config.ConfigVars;
 import dev.gantry.platform.event.Audit;
 import dev.gantry.platform.formation.Formation;
 import dev.gantry.platform.logs.LogStore;
+import dev.gantry.platform.quota.Quota;
 import dev.gantry.platform.quota.QuotaGuard;
 import dev.gantry.platform.quota.Usage;
 import dev.gantry.platform.reconcile.Reconciler;
@@ -73,7 +74,7 @@ public class Deploys {
     private record Built(long buildId, AppBuilder.Output output) {
     }
 
-    private record Target(long appId, long tenantId, Map<String, String> config) {
+    private record Target(long appId, long tenantId, Map<String, String> config, Quota quota) {
     }
 
     public DeployResult build(DeployRequest request) throws InterruptedException {
@@ -87,6 +88,7 @@ public class Deploys {
             b.persist();
             return b.id;
         });
+        reconciler.limitTenant(request.app().tenant(), target.quota()); // the build runs inside the tenant's budget
         say(request, target.appId(), "build", "-----> Building " + request.newCommit().substring(0, 7) + " of "
                 + request.app() + " (build " + buildId + ")");
         try {
@@ -174,7 +176,7 @@ public class Deploys {
             Tenant t = Tenant.findByName(request.app().tenant()).orElseThrow(() -> new IllegalStateException(
                     "tenant " + request.app().tenant() + " vanished during the push"));
             App app = App.requireInTenant(t, request.app().app());
-            return new Target(app.id, t.id, configVars.of(app));
+            return new Target(app.id, t.id, configVars.of(app), t.quota());
         });
     }
 

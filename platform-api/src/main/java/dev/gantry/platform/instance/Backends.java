@@ -2,6 +2,8 @@ package dev.gantry.platform.instance;
 
 import java.nio.file.Path;
 
+import dev.gantry.build.Builder;
+import dev.gantry.build.stack.HostStack;
 import dev.gantry.engine.LinuxContainerRuntime;
 import dev.gantry.platform.GantryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,23 +11,34 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-/** Chooses where instances run. Today: the local engine, with its state in {@code <data>/engine}. */
+/**
+ * The machine-level parts the platform runs on, made once: Gantry's engine (state in {@code <data>/engine}),
+ * the buildpack builder with its image store and the default {@code host} stack, and the instance backend.
+ */
 @ApplicationScoped
 public class Backends {
 
     @Inject
     GantryConfig config;
 
-    @Inject
-    ImageLauncher images;
+    @Produces
+    @Singleton
+    LinuxContainerRuntime engine() {
+        return new LinuxContainerRuntime(config.dataDir().resolve("engine"));
+    }
 
     @Produces
     @Singleton
-    InstanceBackend backend() {
+    Builder builder(LinuxContainerRuntime engine) {
         Path data = config.dataDir();
-        LinuxContainerRuntime runtime = new LinuxContainerRuntime(data.resolve("engine"));
+        return new Builder(data, engine, new HostStack(data.resolve("stacks")));
+    }
+
+    @Produces
+    @Singleton
+    InstanceBackend backend(LinuxContainerRuntime engine, ImageLauncher images) {
         LocalEngineBackend.NetworkMode mode = "host".equalsIgnoreCase(config.instances().network())
                 ? LocalEngineBackend.NetworkMode.HOST : LocalEngineBackend.NetworkMode.ISOLATED;
-        return new LocalEngineBackend(runtime, runtime.cgroups(), images, data.resolve("bundles"), mode);
+        return new LocalEngineBackend(engine, engine.cgroups(), images, config.dataDir().resolve("bundles"), mode);
     }
 }

@@ -19,6 +19,7 @@ import dev.gantry.engine.ContainerStatus;
 import dev.gantry.engine.EngineException;
 import dev.gantry.engine.ErrorCode;
 import dev.gantry.engine.ExitStatus;
+import dev.gantry.engine.cgroup.CgroupFiles;
 import dev.gantry.engine.cgroup.CgroupManager;
 import dev.gantry.engine.cgroup.CgroupResources;
 import dev.gantry.engine.cgroup.CgroupStats;
@@ -58,6 +59,7 @@ public class LocalEngineBackend implements InstanceBackend {
     private final ImageLauncher images;
     private final Path bundles;
     private final NetworkMode network;
+    private final Map<String, Long> tenantOomKills = new java.util.concurrent.ConcurrentHashMap<>();
 
     public LocalEngineBackend(ContainerRuntime runtime, CgroupManager cgroups, ImageLauncher images, Path bundles,
                               NetworkMode network) {
@@ -82,12 +84,23 @@ public class LocalEngineBackend implements InstanceBackend {
         String host = a.getOrDefault(ADDRESS_ANNOTATION, "127.0.0.1");
         int port = Integer.parseInt(a.getOrDefault(PORT_ANNOTATION, Integer.toString(CONTAINER_PORT)));
         boolean running = s.status() == ContainerStatus.RUNNING || s.status() == ContainerStatus.CREATED;
-        Instance.Exit exit = s.exit() == null ? null : new Instance.Exit(s.exit().exitCode(), s.exit().oomKilled());
+        Instance.Exit exit = s.exit() == null ? null : new Instance.Exit(s.exit().exitCode(),
+                s.exit().oomKilled() || (s.exit().exitCode() == 137 && tenantRanOutOfMemory(labels.tenant())));
         if (!running && exit == null) {
             exit = new Instance.Exit(-1, false); // the shim died without a record
         }
         return new Instance(s.id(), labels, host, port, running ? Instance.Status.RUNNING : Instance.Status.EXITED,
                 labels.launchedAt(), exit);
+    }
+
+    /**
+     * An instance SIGKILLed while its tenant's cgroup counted a new OOM kill died for the tenant's quota: the
+     * kernel counts such a kill at the tenant level, not in the instance's own cgroup, so the engine cannot tell.
+     */
+    private boolean tenantRanOutOfMemory(String tenant) {
+        long kills = CgroupFiles.readKey(cgroups.oomEventsFile("gantry/" + tenant), "oom_kill", 0);
+        Long seen = tenantOomKills.put(tenant, kills);
+        return kills > (seen == null ? 0 : seen);
     }
 
     @Override

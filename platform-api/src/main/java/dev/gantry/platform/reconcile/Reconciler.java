@@ -61,6 +61,8 @@ public class Reconciler {
     private static final long BUSY_TICK_MS = 200;
     private static final long RELOAD_MS = 5000;
     private static final long SAMPLE_MS = 3000;
+    /** The one process type that gets HTTP traffic from the router. */
+    static final String WEB = "web";
     /** Longer than any one-off run may last (its own time limit removes it sooner). */
     private static final Duration ABANDONED_RUN = Duration.ofMinutes(65);
 
@@ -90,7 +92,7 @@ public class Reconciler {
     private final Map<String, Long> logOffsets = new ConcurrentHashMap<>();
     /** Per app: a fingerprint whose deploy failed; it is not launched again until the release changes. */
     private final Map<Long, String> failed = new ConcurrentHashMap<>();
-    private final Map<String, Quota> appliedQuotas = new HashMap<>();
+    private final Map<String, Quota> appliedQuotas = new ConcurrentHashMap<>();
     private final Rollouts rollouts = new Rollouts();
     private final AtomicBoolean dirty = new AtomicBoolean(true);
     private final AtomicInteger sequence = new AtomicInteger();
@@ -227,6 +229,12 @@ public class Reconciler {
         retired.forEach(t -> stoppers.execute(() -> drainAndStop(t)));
     }
 
+    /** Puts the tenant's quota on its cgroup now (before a build, which runs inside it). */
+    public synchronized void limitTenant(String tenant, Quota quota) {
+        backend.limitTenant(tenant, quota);
+        appliedQuotas.put(tenant, quota);
+    }
+
     /**
      * Keeps the tenant cgroups' limits equal to the quotas. A tenant gets its cgroup with its first instance (see
      * {@link #launch}), so tenants without instances cost the kernel nothing.
@@ -322,21 +330,27 @@ public class Reconciler {
         List<Tracked> freshUp = fresh.stream().filter(t -> t.up() && t.labels().index() <= want).toList();
         List<Tracked> oldUp = old.stream().filter(Tracked::up).toList();
         boolean complete = freshUp.size() >= want;
+        List<RoutedInstances.Address> addresses = !WEB.equals(type) ? new ArrayList<>() : route;
         if (complete || oldUp.isEmpty()) {
-            freshUp.forEach(t -> route.add(new RoutedInstances.Address(t.instance.host(), t.instance.port())));
+            freshUp.forEach(t -> addresses.add(new RoutedInstances.Address(t.instance.host(), t.instance.port())));
             if (complete) {
                 old.forEach(t -> retire(t, retired));
             }
         } else {
-            oldUp.forEach(t -> route.add(new RoutedInstances.Address(t.instance.host(), t.instance.port())));
+            oldUp.forEach(t -> addresses.add(new RoutedInstances.Address(t.instance.host(), t.instance.port())));
             old.stream().filter(t -> !t.up()).forEach(t -> retire(t, retired));
         }
         return complete;
     }
 
+    /**
+     * Only web processes get traffic, so only they are health-checked (as on Heroku); a worker is up as soon as
+     * it runs, and a crash is its only failure.
+     */
     private void checkHealth(DesiredApp app, Tracked t, Instant now, List<Tracked> retired) {
         Instance i = t.instance;
-        if (HealthProbe.healthy(i.host(), i.port(), app.healthCheckPath(), app.key() + "." + config.baseDomain())) {
+        boolean web = WEB.equals(i.labels().type());
+        if (!web || HealthProbe.healthy(i.host(), i.port(), app.healthCheckPath(), app.key() + "." + config.baseDomain())) {
             t.state = Tracked.State.UP;
             t.upSince = now;
             logs.append(app.appId(), "gantry", i.labels().slot(), i.labels().slot() + " is up (release v"
@@ -404,9 +418,7 @@ public class Reconciler {
         var size = app.formation().get(type);
         try {
             if (!appliedQuotas.containsKey(app.tenant())) {
-                Quota quota = desired.tenantQuotas().getOrDefault(app.tenant(), new Quota(null, null, null));
-                backend.limitTenant(app.tenant(), quota);
-                appliedQuotas.put(app.tenant(), quota);
+                limitTenant(app.tenant(), desired.tenantQuotas().getOrDefault(app.tenant(), new Quota(null, null, null)));
             }
             Instance i = backend.launch(new LaunchRequest(id, labels, app.image(), null, env, size.memoryMb(),
                     size.millicpus()));

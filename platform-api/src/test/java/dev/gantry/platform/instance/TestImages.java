@@ -20,7 +20,7 @@ import jakarta.enterprise.inject.Alternative;
  * Images for the platform's tests, without a build: a busybox rootfs (from Debian's busybox-static) with process
  * types written here. {@code test:web} serves "$GREETING from $DYNO" with busybox httpd on $PORT;
  * {@code test:silent} never listens; {@code test:crash} exits at once; {@code test:hog} eats memory until the
- * kernel stops it. Everything else about the instance (user, namespaces, seccomp, cgroups) is the real thing.
+ * kernel stops it. Other images are built ones, launched as in production. Everything else about the instance (user, namespaces, seccomp, cgroups) is the real thing.
  */
 @Alternative
 @Priority(1)
@@ -41,6 +41,10 @@ public class TestImages implements ImageLauncher {
 
     private Path rootfs;
 
+    /** Images that are not test images are real ones: the same launcher as in production. */
+    @jakarta.inject.Inject
+    BuildpackImages real;
+
     public static boolean available() {
         return Files.isExecutable(BUSYBOX) && "root".equals(System.getProperty("user.name"));
     }
@@ -48,6 +52,9 @@ public class TestImages implements ImageLauncher {
     @Override
     public synchronized RuntimeSpec spec(String image, String type, String command, Map<String, String> env,
                                          String hostname) {
+        if (!image.startsWith("test:")) {
+            return real.spec(image, type, command, env, hostname);
+        }
         Map<String, String> types = IMAGES.get(image);
         if (types == null) {
             throw ApiException.invalid("no test image " + image);

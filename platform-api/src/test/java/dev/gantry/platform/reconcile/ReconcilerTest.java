@@ -167,10 +167,10 @@ class ReconcilerTest {
         asAdmin().body(Map.of("memory", "128M")).patch("/api/tenants/" + hog.tenant() + "/quota").then().statusCode(200);
         await("calm app up", Duration.ofSeconds(30), () -> upCount(calm) == 1);
         try (Load load = new Load(calm)) {
-            as(hog.token()).body(Map.of("hog", Map.of("quantity", 1, "size", "128M")))
+            as(hog.token()).body(Map.of("hog", Map.of("quantity", 1, "size", "128M", "cpus", 1)))
                     .patch("/api/apps/" + hog.app() + "/formation").then().statusCode(200);
             await("the hog is killed for memory", Duration.ofSeconds(40),
-                    () -> events(hog).contains("out of memory"));
+                    () -> events(hog).contains("out of memory"), () -> "Events: " + events(hog));
             load.stop();
             assertEquals(List.of(), load.failures, "the other tenant's app kept answering");
         }
