@@ -94,6 +94,8 @@ public class Reconciler {
     private final Map<Long, String> failed = new ConcurrentHashMap<>();
     private final Map<String, Quota> appliedQuotas = new ConcurrentHashMap<>();
     private final Rollouts rollouts = new Rollouts();
+    /** Apps whose current release has every wanted instance up, in this pass. */
+    private final List<DesiredApp> liveApps = new ArrayList<>();
     private final AtomicBoolean dirty = new AtomicBoolean(true);
     private final AtomicInteger sequence = new AtomicInteger();
 
@@ -191,6 +193,7 @@ public class Reconciler {
 
     private void converge(DesiredState.Snapshot d, List<Instance> actual) {
         Instant now = Instant.now();
+        liveApps.clear();
         Map<Long, List<Instance>> byApp = new HashMap<>();
         for (Instance i : actual) {
             if (InstanceLabels.INSTANCE.equals(i.labels().role())) {
@@ -226,6 +229,10 @@ public class Reconciler {
         if (routed.replace(routes)) {
             publisher.publishAndWait();
         }
+        for (DesiredApp app : liveApps) {
+            rollouts.succeeded(app.appId(), app.fingerprint(), "release v" + app.release() + " is live");
+        }
+        liveApps.clear();
         retired.forEach(t -> stoppers.execute(() -> drainAndStop(t)));
     }
 
@@ -290,10 +297,10 @@ public class Reconciler {
         for (String type : types) {
             allUp &= convergeType(app, type, live, now, retired, route);
         }
+        if (!app.fingerprint().equals(failed.get(app.appId())) && allUp) {
+            liveApps.add(app); // told to waiters once the router has the new instances (see converge)
+        }
         if (!app.fingerprint().equals(failed.get(app.appId()))) {
-            if (allUp) {
-                rollouts.succeeded(app.appId(), current, "release v" + app.release() + " is live");
-            }
             rollouts.superseded(app.appId(), current, loadedNanos);
         }
         return route;

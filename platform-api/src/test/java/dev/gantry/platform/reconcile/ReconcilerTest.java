@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(ReconcilerProfile.class)
 @QuarkusTestResource(PostgresTestResource.class)
-class ReconcilerTest {
+public class ReconcilerTest {
 
     @Inject
     Releases releases;
@@ -252,17 +252,21 @@ class ReconcilerTest {
     }
 
     /** A bounded request loop against an app through the router; it stops itself after 2 minutes at most. */
-    static final class Load implements AutoCloseable {
-        final AtomicInteger ok = new AtomicInteger();
-        final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    public static final class Load implements AutoCloseable {
+        public final AtomicInteger ok = new AtomicInteger();
+        public final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
 
         Load(Site site) {
+            this(RouterTestResource.httpPort, site.host());
+        }
+
+        public Load(int port, String host) {
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             thread = new Thread(() -> {
                 while (running.get() && System.nanoTime() < deadline && failures.size() < 20) {
-                    RouterClient.Answer a = RouterClient.get(RouterTestResource.httpPort, site.host(), "/");
+                    RouterClient.Answer a = RouterClient.get(port, host, "/");
                     if (a.status() == 200) {
                         ok.incrementAndGet();
                     } else {
@@ -273,7 +277,7 @@ class ReconcilerTest {
             thread.start();
         }
 
-        void stop() throws InterruptedException {
+        public void stop() throws InterruptedException {
             running.set(false);
             thread.join(15_000);
         }
