@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -53,6 +54,7 @@ class GantryUpIT {
         if (gantry != null && gantry.isAlive()) {
             stop();
         }
+        removeLeftoverContainers();
         stopLeftoverDatabase();
         FileTrees.deleteTree(dataDir);
     }
@@ -86,6 +88,81 @@ class GantryUpIT {
         // The platform pushed its apps to the router: a known app with no instance yet is a 503, not a 404.
         awaitRouterStatus("web.acme.localhost", 503);
         awaitRouterStatus("nothing.acme.localhost", 404);
+    }
+
+    /**
+     * The design's promise for a crashed control plane: after {@code kill -9} of the platform, the app's containers
+     * keep running under their shims, and the next {@code up} adopts them — the same container ids serve, nothing
+     * is restarted, nothing in the database is lost.
+     */
+    @Test
+    void runningContainersAreAdoptedAfterThePlatformIsKilled() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "SKIPPED: running app containers needs root");
+        start(1);
+        String admin = Files.readString(dataDir.resolve("admin-token")).strip();
+        String token = given().baseUri(base()).header("Authorization", "Bearer " + admin).contentType("application/json")
+                .body(Map.of("name", "acme")).post("/api/tenants").then().statusCode(201).extract().path("token");
+        var acme = given().baseUri(base()).header("Authorization", "Bearer " + token).contentType("application/json");
+        acme.body(Map.of("name", "web")).post("/api/apps").then().statusCode(201);
+
+        Path src = dataDir.resolve("src");
+        copyTree(Path.of(System.getProperty("gantry.root"), "docs", "examples", "apps", "procfile"), src);
+        dev.gantry.git.GitCli git = new dev.gantry.git.GitCli(dataDir.resolve("git-home"));
+        git.ok(src, "init", "-q");
+        git.ok(src, "add", ".");
+        git.ok(src, "commit", "-qm", "procfile sample");
+        git.start(src, "push", "http://x:" + token + "@127.0.0.1:" + port + "/git/acme/web.git", "main")
+                .await(Duration.ofMinutes(3)).ok();
+        awaitRouterStatus("web.acme.localhost", 200);
+        List<String> before = instanceIds(token);
+        assertEquals(1, before.size(), "one web instance");
+
+        ProcessHandle platform = gantry.descendants().filter(p -> p.info().commandLine().orElse("")
+                .contains("quarkus-run.jar")).findFirst().orElseThrow();
+        platform.destroyForcibly(); // kill -9
+        assertTrue(gantry.waitFor(30, TimeUnit.SECONDS), "the launcher ends when the platform dies");
+
+        start(2);
+        awaitRouterStatus("web.acme.localhost", 200);
+        assertEquals(before, instanceIds(token), "the same container serves: adopted, not restarted");
+        given().baseUri(base()).header("Authorization", "Bearer " + token).get("/api/apps/web/releases")
+                .then().statusCode(200).body("[0].description", org.hamcrest.Matchers.startsWith("Deploy "));
+
+        given().baseUri(base()).header("Authorization", "Bearer " + admin).delete("/api/tenants/acme")
+                .then().statusCode(204);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Files.exists(dataDir.resolve("engine")) && System.nanoTime() < deadline
+                && new dev.gantry.engine.LinuxContainerRuntime(dataDir.resolve("engine")).list().size() > 0) {
+            Thread.sleep(200);
+        }
+    }
+
+    private List<String> instanceIds(String token) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            List<String> ids = given().baseUri(base()).header("Authorization", "Bearer " + token)
+                    .get("/api/apps/web/instances").then().statusCode(200).extract().jsonPath().getList("id");
+            List<String> states = given().baseUri(base()).header("Authorization", "Bearer " + token)
+                    .get("/api/apps/web/instances").then().extract().jsonPath().getList("state");
+            if (!ids.isEmpty() && states.stream().allMatch("up"::equals)) {
+                return ids;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no instance up");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     private void awaitRouterStatus(String host, int expected) throws InterruptedException {
@@ -189,6 +266,26 @@ class GantryUpIT {
             fail("gantry up did not stop within 30 s of SIGINT:\n" + Files.readString(log));
         }
         assertTrue(Files.readString(log).contains("stopped"), Files.readString(log));
+    }
+
+    /** App containers outlive the platform on purpose; a test must not leave its own behind. */
+    private void removeLeftoverContainers() {
+        Path engine = dataDir.resolve("engine");
+        if (!Files.isDirectory(engine)) {
+            return;
+        }
+        var runtime = new dev.gantry.engine.LinuxContainerRuntime(engine);
+        for (var c : runtime.list()) {
+            runtime.delete(c.id(), true);
+        }
+        for (String tenant : runtime.cgroups().children("gantry")) {
+            if (tenant.equals("acme")) {
+                for (String app : runtime.cgroups().children("gantry/acme")) {
+                    runtime.cgroups().destroy("gantry/acme/" + app);
+                }
+                runtime.cgroups().destroy("gantry/acme");
+            }
+        }
     }
 
     /** If a failed test left the owned database running, stop it: it is ours, and its pid is in its lock file. */
