@@ -1,0 +1,206 @@
+package dev.gantry.engine.net;
+
+import dev.gantry.engine.EngineException;
+import dev.gantry.engine.ErrorCode;
+import dev.gantry.engine.sys.ProcFs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Container networking with one Linux bridge per tenant: a tenant's containers share an L2
+ * segment and a slice of the subnet, different tenants share nothing below IP, and Gantry's
+ * nftables table ({@link Firewall}) drops routing between tenant bridges and from containers to
+ * the host. Set-up is two steps around the shim: {@link #allocate} (before: the address goes
+ * into /etc/hosts) and {@link #attach} (after: the init's network namespace exists).
+ * All changes to IPAM, bridges, veths and the sets happen under the IPAM lock, so concurrent
+ * engines on one host never race a bridge being removed against a veth being added to it.
+ */
+public final class BridgeNetwork {
+
+    private static final Pattern OUR_DEVICE = Pattern.compile("gt-[0-9a-f]{10}|gv[0-9a-f]{12}");
+    private static final Path SYS_NET = Path.of("/sys/class/net");
+    /** The allowed-port list this JVM last installed the rules with (null: not yet). */
+    private static List<Integer> installed;
+
+    private final NetworkSettings settings;
+    private final IpamStore store;
+
+    public BridgeNetwork(NetworkSettings settings) {
+        this.settings = settings;
+        this.store = new IpamStore(settings.stateDir());
+    }
+
+    public NetworkSettings settings() {
+        return settings;
+    }
+
+    /** Reserves the lowest free address of the tenant's slice for container {@code id} of {@code stateRoot}. */
+    public Attachment allocate(Path stateRoot, String id, NetworkRequest request) {
+        return store.update(data -> {
+            HostRoutes.requireFree(settings.subnet());
+            return data.allocate(stateRoot.toString(), id, request.tenant(), request.egress(), settings);
+        });
+    }
+
+    /**
+     * Plumbs the reserved address into the network namespace of {@code pid} (the container's
+     * init, waiting on its exec FIFO): the tenant bridge (created with its gateway address if
+     * missing), a veth pair with {@code eth0} inside, the address, the default route.
+     */
+    public Attachment attach(Path stateRoot, String id, int pid, long pidStartTime) {
+        return store.update(data -> {
+            Attachment a = data.find(stateRoot.toString(), id);
+            if (a == null) {
+                throw new EngineException(ErrorCode.NETWORK, "attach " + id + ": no address reserved in " + store.file());
+            }
+            List<String> nft = new ArrayList<>();
+            ensureFirewall(data);
+            List<String> host = new ArrayList<>();
+            if (!Files.exists(SYS_NET.resolve(a.bridge()))) {
+                host.add("link add " + a.bridge() + " type bridge");
+                host.add("addr replace " + a.gateway() + "/" + a.prefix() + " dev " + a.bridge());
+                host.add("link set " + a.bridge() + " up");
+                nft.add(Firewall.addBridge(a.bridge()));
+            }
+            host.add("link add " + a.hostVeth() + " type veth peer name eth0 netns " + pid);
+            host.add("link set " + a.hostVeth() + " master " + a.bridge() + " up");
+            HostCommand.ip("create veth " + a.hostVeth() + " on bridge " + a.bridge() + " for " + id, host);
+            HostCommand.ipIn(pid, "configure eth0 of " + id, List.of(
+                    "addr add " + a.address() + "/" + a.prefix() + " dev eth0",
+                    "link set eth0 up",
+                    "route add default via " + a.gateway()));
+            if (a.egress()) {
+                nft.add(Firewall.addEgress(a.address()));
+            }
+            if (!nft.isEmpty()) {
+                HostCommand.nft("add " + id + " to the nftables sets", nft);
+            }
+            Attachment now = a.withPid(pid, pidStartTime);
+            data.replace(a, now);
+            return now;
+        });
+    }
+
+    private void ensureFirewall(IpamData data) {
+        synchronized (BridgeNetwork.class) {
+            if (settings.allowedHostPorts().equals(installed)) {
+                return;
+            }
+            Firewall.install(settings.allowedHostPorts());
+            resyncSets(data);
+            installed = settings.allowedHostPorts();
+        }
+    }
+
+    /** Frees the container's address and removes its host veth, and the tenant's bridge if it was the last. */
+    public void release(Path stateRoot, String id) {
+        List<String> errors = store.update(data -> {
+            Attachment a = data.find(stateRoot.toString(), id);
+            return a == null ? List.<String>of() : teardown(data, a);
+        });
+        if (!errors.isEmpty()) {
+            throw new EngineException(ErrorCode.NETWORK, "release network of " + id + ": " + String.join("; ", errors));
+        }
+    }
+
+    private static List<String> teardown(IpamData data, Attachment a) {
+        String emptyBridge = data.release(a);
+        List<String> errors = new ArrayList<>();
+        List<String> nft = new ArrayList<>();
+        // The kernel removes the veth pair by itself when the namespace dies, but that is asynchronous.
+        deleteLink(a.hostVeth(), errors);
+        if (a.egress()) {
+            nft.add(Firewall.deleteEgress(a.address()));
+        }
+        if (emptyBridge != null) {
+            deleteLink(emptyBridge, errors);
+            nft.add(Firewall.deleteBridge(emptyBridge));
+        }
+        if (!nft.isEmpty()) {
+            // An element already missing (rules reinstalled meanwhile) is no error: reconcile rewrites the sets anyway.
+            HostCommand.tryRun("remove " + a.id() + " from the nftables sets", List.of("nft", "-f", "-"), nft);
+        }
+        return errors;
+    }
+
+    private static void deleteLink(String name, List<String> errors) {
+        if (Files.exists(SYS_NET.resolve(name))) {
+            List<String> e = HostCommand.tryRun("delete " + name, List.of("ip", "link", "del", name), List.of());
+            if (Files.exists(SYS_NET.resolve(name))) {
+                errors.addAll(e);
+            }
+        }
+    }
+
+    /**
+     * Releases every attachment whose container is gone: its init is dead (shim killed, forced
+     * delete, reboot) or, while it was being created, its state dir vanished. Then removes any
+     * Gantry bridge or veth the IPAM file does not know and rewrites the nftables sets from it.
+     *
+     * @return the attachments released
+     */
+    public List<Attachment> reconcile() {
+        return store.update(data -> {
+            List<Attachment> gone = new ArrayList<>();
+            for (Attachment a : List.copyOf(data.attachments)) {
+                boolean dead = a.pid() > 0 ? !ProcFs.isAlive(a.pid(), a.pidStartTime())
+                        : !Files.isDirectory(Path.of(a.stateRoot(), a.id()));
+                if (dead) {
+                    teardown(data, a);
+                    gone.add(a);
+                }
+            }
+            Set<String> known = new HashSet<>();
+            data.attachments.forEach(a -> known.add(a.hostVeth()));
+            data.tenants.values().forEach(t -> known.add(t.bridge()));
+            for (String dev : devices()) {
+                if (OUR_DEVICE.matcher(dev).matches() && !known.contains(dev)) {
+                    deleteLink(dev, new ArrayList<>());
+                }
+            }
+            ensureFirewall(data);
+            resyncSets(data);
+            return gone;
+        });
+    }
+
+    private static void resyncSets(IpamData data) {
+        Firewall.resync(data.tenants.values().stream().map(IpamData.TenantNet::bridge).toList(),
+                data.attachments.stream().filter(Attachment::egress).map(Attachment::address).toList());
+    }
+
+    /** Every attachment in the IPAM file (a snapshot). */
+    public List<Attachment> attachments() {
+        try {
+            return List.copyOf(store.read().attachments);
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.IO, "read " + store.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The tenant's bridge name, or null if it has no container. */
+    public String bridgeOf(String tenant) {
+        try {
+            IpamData.TenantNet t = store.read().tenants.get(tenant);
+            return t == null ? null : t.bridge();
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.IO, "read " + store.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> devices() {
+        try (Stream<Path> s = Files.list(SYS_NET)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.NETWORK, "list " + SYS_NET + ": " + e.getMessage(), e);
+        }
+    }
+}

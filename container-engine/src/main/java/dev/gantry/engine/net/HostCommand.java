@@ -1,0 +1,70 @@
+package dev.gantry.engine.net;
+
+import dev.gantry.engine.EngineException;
+import dev.gantry.engine.ErrorCode;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs {@code ip} and {@code nft} with a batch on stdin: one process per step whatever the
+ * number of changes, which keeps a container's network set-up to a few milliseconds.
+ */
+final class HostCommand {
+
+    private HostCommand() {
+    }
+
+    /** {@code ip -batch -} in the host's network namespace. */
+    static String ip(String step, List<String> lines) {
+        return run(step, List.of("ip", "-batch", "-"), lines);
+    }
+
+    /** {@code ip -batch -} inside the network namespace of process {@code pid}. */
+    static String ipIn(int pid, String step, List<String> lines) {
+        return run(step, List.of("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-batch", "-"), lines);
+    }
+
+    /** {@code nft -f -}: the whole script is one atomic transaction. */
+    static String nft(String step, List<String> lines) {
+        return run(step, List.of("nft", "-f", "-"), lines);
+    }
+
+    static String run(String step, List<String> command, List<String> stdin) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (OutputStream in = p.getOutputStream()) {
+                in.write((String.join("\n", stdin) + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException ignored) {
+                // it exited early; its output says why
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            int rc = p.waitFor();
+            if (rc != 0) {
+                throw new EngineException(ErrorCode.NETWORK, step + ": " + String.join(" ", command) + " exited " + rc
+                        + ": " + out + " (input: " + String.join("; ", stdin) + ")");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new EngineException(ErrorCode.NETWORK, step + ": cannot run " + command.get(0) + " (" + e.getMessage()
+                    + "); install iproute2, nftables and util-linux", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(ErrorCode.TIMEOUT, step + ": interrupted", e);
+        }
+    }
+
+    /** Like {@link #run} but a failure is returned, not thrown (teardown is best effort). */
+    static List<String> tryRun(String step, List<String> command, List<String> stdin) {
+        List<String> errors = new ArrayList<>();
+        try {
+            run(step, command, stdin);
+        } catch (EngineException e) {
+            errors.add(e.getMessage());
+        }
+        return errors;
+    }
+}
