@@ -347,6 +347,52 @@ class NetworkTest {
         assertFalse(Files.exists(fx.runtime.stateRoot().resolve(id)), "nothing left behind");
     }
 
+    /**
+     * "The outside world": a network namespace behind a veth on the host (198.18.x.0/30, the
+     * benchmarking range) with an HTTP server. Only a container with egress reaches it, and
+     * masqueraded: the outside has no route back to the container subnet.
+     */
+    @Test
+    void egressOnlyWhenAskedForAndMasqueraded() throws Exception {
+        int x = 1 + new java.util.Random().nextInt(250);
+        String veth = "gx" + UUID.randomUUID().toString().substring(0, 8);
+        Process outside = new ProcessBuilder("unshare", "-n", "sleep", "120").start();
+        Process server = null;
+        try {
+            Fixture.sleep(100);
+            long pid = outside.pid();
+            run("ip", "link", "add", veth, "type", "veth", "peer", "name", "ext0", "netns", Long.toString(pid));
+            run("ip", "addr", "add", "198.18." + x + ".1/30", "dev", veth);
+            run("ip", "link", "set", veth, "up");
+            String ns = "--net=/proc/" + pid + "/ns/net";
+            run("nsenter", ns, "ip", "addr", "add", "198.18." + x + ".2/30", "dev", "ext0");
+            run("nsenter", ns, "ip", "link", "set", "ext0", "up");
+            run("nsenter", ns, "ip", "link", "set", "lo", "up");
+            server = new ProcessBuilder("nsenter", ns, TestEnv.BUSYBOX.toString(), "httpd", "-f", "-p", Integer.toString(HTTP),
+                    "-h", fx.rootfs.resolve("www").toString()).start();
+            String target = "198.18." + x + ".2";
+            awaitPort(target, HTTP);
+            var with = fx.run(netSpec(tenantA, true, "sh", "-c", get(target)), T);
+            assertTrue(with.stdout().contains("hello from the container"), with.output());
+            long t0 = System.nanoTime();
+            var without = fx.run(netSpec(tenantA, false, "sh", "-c", get(target) + " || echo FAILED"), T);
+            assertEquals(List.of("FAILED"), without.stdout(), without.output());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 3.0);
+        } finally {
+            if (server != null) {
+                server.destroyForcibly().waitFor();
+            }
+            outside.destroyForcibly().waitFor();
+            new ProcessBuilder("ip", "link", "del", veth).start().waitFor();
+        }
+    }
+
+    private static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+    }
+
     @Test
     void noAnnotationMeansLoopbackOnly() throws Exception {
         var r = fx.run(fx.spec("ls", "/sys/class/net"), T);
