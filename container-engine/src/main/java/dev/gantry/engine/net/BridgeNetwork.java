@@ -2,6 +2,7 @@ package dev.gantry.engine.net;
 
 import dev.gantry.engine.EngineException;
 import dev.gantry.engine.ErrorCode;
+import dev.gantry.engine.sys.Netlink;
 import dev.gantry.engine.sys.ProcFs;
 
 import java.io.IOException;
@@ -63,20 +64,24 @@ public final class BridgeNetwork {
             }
             List<String> nft = new ArrayList<>();
             ensureFirewall(data);
-            List<String> host = new ArrayList<>();
-            if (!Files.exists(SYS_NET.resolve(a.bridge()))) {
-                host.add("link add " + a.bridge() + " type bridge");
-                host.add("addr replace " + a.gateway() + "/" + a.prefix() + " dev " + a.bridge());
-                host.add("link set " + a.bridge() + " up");
-                nft.add(Firewall.addBridge(a.bridge()));
+            int gateway = Cidr.parseAddress(a.gateway());
+            try (Netlink host = Netlink.open()) {
+                if (!Files.exists(SYS_NET.resolve(a.bridge()))) {
+                    host.createBridge(a.bridge());
+                    int br = host.index(a.bridge());
+                    host.addAddress(br, gateway, a.prefix(), a.bridge());
+                    host.setUp(br, a.bridge());
+                    nft.add(Firewall.addBridge(a.bridge()));
+                }
+                host.createVeth(a.hostVeth(), host.index(a.bridge()), "eth0", pid);
+                host.setUp(host.index(a.hostVeth()), a.hostVeth());
             }
-            host.add("link add " + a.hostVeth() + " type veth peer name eth0 netns " + pid);
-            host.add("link set " + a.hostVeth() + " master " + a.bridge() + " up");
-            HostCommand.ip("create veth " + a.hostVeth() + " on bridge " + a.bridge() + " for " + id, host);
-            HostCommand.ipIn(pid, "configure eth0 of " + id, List.of(
-                    "addr add " + a.address() + "/" + a.prefix() + " dev eth0",
-                    "link set eth0 up",
-                    "route add default via " + a.gateway()));
+            try (Netlink inside = Netlink.openIn(pid)) {
+                int eth0 = inside.index("eth0");
+                inside.addAddress(eth0, Cidr.parseAddress(a.address()), a.prefix(), "eth0");
+                inside.setUp(eth0, "eth0");
+                inside.addDefaultRoute(gateway, eth0);
+            }
             if (a.egress()) {
                 nft.add(Firewall.addEgress(a.address()));
             }
@@ -133,9 +138,12 @@ public final class BridgeNetwork {
 
     private static void deleteLink(String name, List<String> errors) {
         if (Files.exists(SYS_NET.resolve(name))) {
-            List<String> e = HostCommand.tryRun("delete " + name, List.of("ip", "link", "del", name), List.of());
-            if (Files.exists(SYS_NET.resolve(name))) {
-                errors.addAll(e);
+            try (Netlink nl = Netlink.open()) {
+                nl.deleteLink(name);
+            } catch (EngineException e) {
+                if (Files.exists(SYS_NET.resolve(name))) { // else the kernel removed it meanwhile
+                    errors.add(e.getMessage());
+                }
             }
         }
     }

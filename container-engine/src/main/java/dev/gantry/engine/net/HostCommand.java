@@ -10,22 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs {@code ip} and {@code nft} with a batch on stdin: one process per step whatever the
- * number of changes, which keeps a container's network set-up to a few milliseconds.
+ * Runs {@code nft} with a script on stdin: one process and one atomic transaction per step,
+ * whatever the number of changes. Links and addresses go through netlink instead
+ * ({@link dev.gantry.engine.sys.Netlink}), in-process.
  */
 final class HostCommand {
 
     private HostCommand() {
-    }
-
-    /** {@code ip -batch -} in the host's network namespace. */
-    static String ip(String step, List<String> lines) {
-        return run(step, List.of("ip", "-batch", "-"), lines);
-    }
-
-    /** {@code ip -batch -} inside the network namespace of process {@code pid}. */
-    static String ipIn(int pid, String step, List<String> lines) {
-        return run(step, List.of("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-batch", "-"), lines);
     }
 
     /** {@code nft -f -}: the whole script is one atomic transaction. */
@@ -50,7 +41,7 @@ final class HostCommand {
             return out;
         } catch (IOException e) {
             throw new EngineException(ErrorCode.NETWORK, step + ": cannot run " + command.get(0) + " (" + e.getMessage()
-                    + "); install iproute2, nftables and util-linux", e);
+                    + "); install nftables", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(ErrorCode.TIMEOUT, step + ": interrupted", e);
