@@ -43,6 +43,7 @@ public class NetworkBench {
             rt.create(id, work.resolve("bundle"));
             rt.start(id);
             setup(runs, "another container of a tenant that has one running (the usual case)");
+            attachOnly(runs * 5);
             String ip = rt.state(id).networkAddress();
             await(ip, 8080);
             host = new ProcessBuilder("/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:18080", "-h",
@@ -104,6 +105,46 @@ public class NetworkBench {
         System.out.printf("  without network          %6.1f %6.1f%n", without.get(runs / 2), without.get(runs * 9 / 10));
         System.out.printf("  with a tenant network    %6.1f %6.1f%n", with.get(runs / 2), with.get(runs * 9 / 10));
         System.out.printf("  network set-up (median difference) %.1f ms%n", with.get(runs / 2) - without.get(runs / 2));
+    }
+
+    /**
+     * The network part alone, as create runs it (allocate under the IPAM lock, then attach: veth
+     * pair into the namespace, address, up, route), and release, against a bare network
+     * namespace (unshare -n sleep) so no container set-up is included.
+     */
+    static void attachOnly(int runs) throws Exception {
+        Process ns = new ProcessBuilder("unshare", "-n", "sleep", "600").start();
+        try {
+            Thread.sleep(100);
+            int pid = (int) ns.pid();
+            long start = dev.gantry.engine.sys.ProcFs.startTime(pid);
+            var net = rt.network();
+            Path root = work.resolve("fake-root");
+            Files.createDirectories(root);
+            List<Double> setup = new ArrayList<>();
+            List<Double> teardown = new ArrayList<>();
+            for (int i = -5; i < runs; i++) {
+                String id = "attach-" + (i + 5);
+                Files.createDirectories(root.resolve(id));
+                long t0 = System.nanoTime();
+                net.allocate(root, id, new NetworkRequest(tenant, false));
+                net.attach(root, id, pid, start);
+                long t1 = System.nanoTime();
+                net.release(root, id);
+                long t2 = System.nanoTime();
+                if (i >= 0) {
+                    setup.add((t1 - t0) / 1e6);
+                    teardown.add((t2 - t1) / 1e6);
+                }
+            }
+            Collections.sort(setup);
+            Collections.sort(teardown);
+            System.out.printf("%nnetwork alone (allocate + attach into a bare netns; release), %d runs (ms)   median   p90%n", runs);
+            System.out.printf("  set-up                   %6.2f %6.2f%n", setup.get(runs / 2), setup.get(runs * 9 / 10));
+            System.out.printf("  tear-down                %6.2f %6.2f%n", teardown.get(runs / 2), teardown.get(runs * 9 / 10));
+        } finally {
+            ns.destroyForcibly().waitFor();
+        }
     }
 
     static double[] medians(List<double[]> r) {

@@ -198,6 +198,29 @@ class NetworkTest {
         }
     }
 
+    @Test
+    void aHostPortOnTheAllowListIsReachable() throws Exception {
+        try (ServerSocket host = new ServerSocket()) {
+            host.bind(new InetSocketAddress(0));
+            int port = host.getLocalPort();
+            NetworkSettings allow = NetworkSettings.fromEnvironment().withAllowedHostPorts(List.of(port));
+            LinuxContainerRuntime rt = new LinuxContainerRuntime(fx.runtime.stateRoot(), fx.runtime.cgroups(), allow);
+            String id = fx.newId();
+            try {
+                rt.create(id, fx.bundle(netSpec(tenantA, false, "sh", "-c",
+                        "gw=$(ip route | awk '/default/ {print $3}'); nc -w 2 $gw " + port + " </dev/null && echo OPEN || echo CLOSED")));
+                rt.start(id);
+                rt.awaitExit(id, T);
+                assertEquals(List.of("OPEN"), Fixture.streamLines(rt.logFile(id), "stdout"));
+            } finally {
+                rt.delete(id, true);
+                // back to the default (no host port), for everything else on this host
+                new LinuxContainerRuntime(fx.runtime.stateRoot(), fx.runtime.cgroups(), NetworkSettings.fromEnvironment())
+                        .reconcileNetworks();
+            }
+        }
+    }
+
     /** The host's first IPv4 address that is neither loopback nor on a Gantry bridge. */
     private static String hostAddress() throws IOException {
         for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {

@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * Gantry's own nftables table, {@code inet gantry}; nothing else on the host is touched.
- * Tenant bridges are named {@code gt-*}. Rules (see docs/networking.md):
+ * Tenant bridges are named {@code gt-*}. Rules (see docs/engine.md, Networking):
  * <ul>
  * <li>input: from a tenant bridge only replies (established/related) and the allowed host
  *     ports; everything else to the host (its API, database, SSH, router admin) is dropped;</li>
