@@ -203,6 +203,17 @@ class NetworkTest {
         try (ServerSocket host = new ServerSocket()) {
             host.bind(new InetSocketAddress(0));
             int port = host.getLocalPort();
+            Thread acceptor = new Thread(() -> { // answer and hang up, so nc ends
+                try {
+                    while (true) {
+                        host.accept().close();
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
             NetworkSettings allow = NetworkSettings.fromEnvironment().withAllowedHostPorts(List.of(port));
             LinuxContainerRuntime rt = new LinuxContainerRuntime(fx.runtime.stateRoot(), fx.runtime.cgroups(), allow);
             String id = fx.newId();
