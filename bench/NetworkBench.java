@@ -33,7 +33,6 @@ public class NetworkBench {
         String conns = args[3];
         work = Files.createTempDirectory("gantry-bench-");
         rt = new LinuxContainerRuntime(work.resolve("state"));
-        Process host = null;
         try {
             Path rootfs = Files.createDirectories(work.resolve("bundle/rootfs"));
             makeRootfs(rootfs);
@@ -45,12 +44,37 @@ public class NetworkBench {
             setup(runs, "another container of a tenant that has one running (the usual case)");
             attachOnly(runs * 5);
             String ip = rt.state(id).networkAddress();
-            await(ip, 8080);
-            host = new ProcessBuilder("/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:18080", "-h",
-                    rootfs.resolve("www").toString()).start();
-            await("127.0.0.1", 18080);
-            String c = "http://" + ip + ":8080/index.html";
-            String l = "http://127.0.0.1:18080/index.html";
+            String tiny = "bench-tiny";
+            writeSpec(List.of("/bin/tinyhttpd", "0.0.0.0", "8081"), cgroup + "/tiny", true);
+            rt.create(tiny, work.resolve("bundle"));
+            rt.start(tiny);
+            String tinyIp = rt.state(tiny).networkAddress();
+            compare("tinyhttpd (bench/tinyhttpd.c: keep-alive, epoll, one thread)", rounds, duration, conns,
+                    "http://" + tinyIp + ":8081/", List.of(rootfs.resolve("bin/tinyhttpd").toString(), "127.0.0.1", "18081"),
+                    "http://127.0.0.1:18081/");
+            compare("busybox httpd (a fork per connection, no keep-alive)", rounds, duration, conns,
+                    "http://" + ip + ":8080/index.html", List.of("/bin/busybox", "httpd", "-f", "-p", "127.0.0.1:18080", "-h",
+                            rootfs.resolve("www").toString()), "http://127.0.0.1:18080/index.html");
+            rt.delete(id, true);
+            rt.delete(tiny, true);
+        } finally {
+            for (var s : rt.list()) {
+                rt.delete(s.id(), true);
+            }
+            new ProcessBuilder("sh", "-c", "for d in /sys/fs/cgroup/*/" + cgroup + "; do rmdir $d 2>/dev/null; done; rm -rf "
+                    + work).inheritIO().start().waitFor();
+        }
+    }
+
+    /** The same server in the container and on host loopback, wrk in alternating rounds after a warm-up. */
+    static void compare(String label, int rounds, String duration, String conns, String c, List<String> hostCmd, String l)
+            throws Exception {
+        Process host = new ProcessBuilder(hostCmd).start();
+        try {
+            String hp = l.substring(7, l.indexOf('/', 7));
+            await(hp.split(":")[0], Integer.parseInt(hp.split(":")[1]));
+            String cp = c.substring(7, c.indexOf('/', 7));
+            await(cp.split(":")[0], Integer.parseInt(cp.split(":")[1]));
             wrk(c, "2s", conns);
             wrk(l, "2s", conns); // warm-up
             List<double[]> cr = new ArrayList<>();
@@ -59,26 +83,17 @@ public class NetworkBench {
                 cr.add(wrk(c, duration, conns));
                 lr.add(wrk(l, duration, conns));
             }
-            System.out.printf("%nHTTP, busybox httpd (a fork per connection), wrk -t2 -c%s -d%s, %d alternating rounds%n",
-                    conns, duration, rounds);
-            System.out.println("| where | req/s (median) | p50 ms | p99 ms |");
+            System.out.printf("%nHTTP, %s, wrk -t2 -c%s -d%s, %d alternating rounds, medians%n", label, conns, duration, rounds);
+            System.out.println("| where | req/s | p50 ms | p99 ms |");
             System.out.println("|---|---|---|---|");
             double[] cm = medians(cr);
             double[] lm = medians(lr);
-            System.out.printf("| container (veth + bridge) | %.0f | %.2f | %.2f |%n", cm[0], cm[1], cm[2]);
-            System.out.printf("| host loopback | %.0f | %.2f | %.2f |%n", lm[0], lm[1], lm[2]);
+            System.out.printf("| container (veth + bridge + nftables) | %.0f | %.3f | %.2f |%n", cm[0], cm[1], cm[2]);
+            System.out.printf("| host loopback | %.0f | %.3f | %.2f |%n", lm[0], lm[1], lm[2]);
             System.out.printf("container/loopback: throughput %.2fx, p50 %.2fx, p99 %.2fx%n", cm[0] / lm[0], cm[1] / lm[1],
                     cm[2] / lm[2]);
-            rt.delete(id, true);
         } finally {
-            if (host != null) {
-                host.destroyForcibly().waitFor();
-            }
-            for (var s : rt.list()) {
-                rt.delete(s.id(), true);
-            }
-            new ProcessBuilder("sh", "-c", "for d in /sys/fs/cgroup/*/" + cgroup + "; do rmdir $d 2>/dev/null; done; rm -rf "
-                    + work).inheritIO().start().waitFor();
+            host.destroyForcibly().waitFor();
         }
     }
 
@@ -219,6 +234,7 @@ public class NetworkBench {
     static void makeRootfs(Path dir) throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Files.copy(Path.of("/bin/busybox"), bin.resolve("busybox"));
+        Files.copy(Path.of(System.getProperty("bench.tinyhttpd")), bin.resolve("tinyhttpd"));
         for (String a : List.of("sh", "true", "httpd")) {
             Files.createSymbolicLink(bin.resolve(a), Path.of("busybox"));
         }

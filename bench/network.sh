@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Network benchmark (by hand, not in CI): (1) the time a tenant network adds to `create`
-# (with vs without, alternating), (2) req/s and p50/p99 from the host to busybox httpd inside a
-# Gantry container (veth + bridge + nftables) vs the same httpd on host loopback, with wrk in
-# alternating rounds after a warm-up. Needs root, busybox-static, iproute2, nftables; installs wrk.
+# (with vs without, alternating), (2) req/s and p50/p99 from the host to an HTTP server inside a
+# Gantry container (veth + bridge + nftables) vs the same server on host loopback, with wrk in
+# alternating rounds after a warm-up, for two servers: bench/tinyhttpd.c (keep-alive, so the network
+# path dominates) and busybox httpd (a fork per connection). Needs root, gcc, busybox-static,
+# nftables; installs wrk.
 #   bench/network.sh [RUNS=30] [ROUNDS=3] [DURATION=10s] [CONNECTIONS=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +25,9 @@ if [ ! -f "$JAR" ] || [ ! -d container-engine/target/lib ]; then
   ./mvnw -B -q -pl container-engine -DskipTests package
 fi
 CP="$JAR:container-engine/target/lib/*"
+TINY=$(mktemp /tmp/gantry-tinyhttpd.XXXXXX)
+trap 'rm -f "$TINY"' EXIT
+gcc -static -O2 -o "$TINY" bench/tinyhttpd.c
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Dgantry.engine.shim=container-engine/target/gantry-shim -cp "$CP" bench/NetworkBench.java "$RUNS" "$ROUNDS" "$DURATION" "$CONNECTIONS"
+java -Dbench.tinyhttpd="$TINY" -Dgantry.engine.shim=container-engine/target/gantry-shim -cp "$CP" bench/NetworkBench.java "$RUNS" "$ROUNDS" "$DURATION" "$CONNECTIONS"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
