@@ -62,7 +62,6 @@ public final class BridgeNetwork {
             if (a == null) {
                 throw new EngineException(ErrorCode.NETWORK, "attach " + id + ": no address reserved in " + store.file());
             }
-            List<String> nft = new ArrayList<>();
             ensureFirewall(data);
             int gateway = Cidr.parseAddress(a.gateway());
             try (Netlink host = Netlink.open()) {
@@ -71,7 +70,6 @@ public final class BridgeNetwork {
                     int br = host.index(a.bridge());
                     host.addAddress(br, gateway, a.prefix(), a.bridge());
                     host.setUp(br, a.bridge());
-                    nft.add(Firewall.addBridge(a.bridge()));
                 }
                 host.createVeth(a.hostVeth(), host.index(a.bridge()), "eth0", pid);
                 host.setUp(host.index(a.hostVeth()), a.hostVeth());
@@ -82,12 +80,9 @@ public final class BridgeNetwork {
                 inside.setUp(eth0, "eth0");
                 inside.addDefaultRoute(gateway, eth0);
             }
-            if (a.egress()) {
-                nft.add(Firewall.addEgress(a.address()));
-            }
-            if (!nft.isEmpty()) {
-                HostCommand.nft("add " + id + " to the nftables sets", nft);
-            }
+            // the bridge's element every time (adding an existing one is a no-op), so a bridge found
+            // from an earlier run never lacks it
+            Firewall.elements(true, List.of(a.bridge()), a.egress() ? List.of(a.address()) : List.of());
             Attachment now = a.withPid(pid, pidStartTime);
             data.replace(a, now);
             return now;
@@ -119,19 +114,16 @@ public final class BridgeNetwork {
     private static List<String> teardown(IpamData data, Attachment a) {
         String emptyBridge = data.release(a);
         List<String> errors = new ArrayList<>();
-        List<String> nft = new ArrayList<>();
         // The kernel removes the veth pair by itself when the namespace dies, but that is asynchronous.
         deleteLink(a.hostVeth(), errors);
-        if (a.egress()) {
-            nft.add(Firewall.deleteEgress(a.address()));
-        }
         if (emptyBridge != null) {
             deleteLink(emptyBridge, errors);
-            nft.add(Firewall.deleteBridge(emptyBridge));
         }
-        if (!nft.isEmpty()) {
-            // An element already missing (rules reinstalled meanwhile) is no error: reconcile rewrites the sets anyway.
-            HostCommand.tryRun("remove " + a.id() + " from the nftables sets", List.of("nft", "-f", "-"), nft);
+        try {
+            Firewall.elements(false, emptyBridge == null ? List.of() : List.of(emptyBridge),
+                    a.egress() ? List.of(a.address()) : List.of());
+        } catch (EngineException e) {
+            // an element already missing (table reinstalled meanwhile) is no error: reconcile rewrites the sets anyway
         }
         return errors;
     }

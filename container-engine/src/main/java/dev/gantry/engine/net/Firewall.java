@@ -3,7 +3,11 @@ package dev.gantry.engine.net;
 import dev.gantry.engine.EngineException;
 import dev.gantry.engine.ErrorCode;
 
+import dev.gantry.engine.sys.Netlink;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,20 +86,39 @@ final class Firewall {
         }
     }
 
+    /**
+     * Adds or removes set elements in-process through nfnetlink (no {@code nft} process on a
+     * container's path): the bridges' {@code "gt-x" . "gt-x"} pairs and the egress addresses.
+     */
+    static void elements(boolean add, List<String> bridges, List<String> egressAddresses) {
+        if (bridges.isEmpty() && egressAddresses.isEmpty()) {
+            return;
+        }
+        try (Netlink nl = Netlink.openNetfilter()) {
+            nl.setElements(add, "gantry", "same_bridge", bridges.stream().map(Firewall::ifnamePair).toList());
+            nl.setElements(add, "gantry", "egress", egressAddresses.stream().map(Firewall::ipv4).toList());
+        }
+    }
+
+    /** An {@code ifname . ifname} key: two 16-byte, zero-padded names. */
+    static byte[] ifnamePair(String name) {
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] k = new byte[32];
+        System.arraycopy(n, 0, k, 0, n.length);
+        System.arraycopy(n, 0, k, 16, n.length);
+        return k;
+    }
+
+    static byte[] ipv4(String address) {
+        return ByteBuffer.allocate(4).putInt(Cidr.parseAddress(address)).array();
+    }
+
     static String addBridge(String bridge) {
         return "add element " + TABLE + " same_bridge { \"" + bridge + "\" . \"" + bridge + "\" }";
     }
 
-    static String deleteBridge(String bridge) {
-        return "delete element " + TABLE + " same_bridge { \"" + bridge + "\" . \"" + bridge + "\" }";
-    }
-
     static String addEgress(String address) {
         return "add element " + TABLE + " egress { " + address + " }";
-    }
-
-    static String deleteEgress(String address) {
-        return "delete element " + TABLE + " egress { " + address + " }";
     }
 
     /** Replaces both sets' elements with exactly these (reconcile). */

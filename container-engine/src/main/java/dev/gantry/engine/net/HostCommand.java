@@ -6,13 +6,13 @@ import dev.gantry.engine.ErrorCode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs {@code nft} with a script on stdin: one process and one atomic transaction per step,
- * whatever the number of changes. Links and addresses go through netlink instead
- * ({@link dev.gantry.engine.sys.Netlink}), in-process.
+ * Runs {@code nft} with a script on stdin: one process and one atomic transaction, whatever
+ * the number of changes. Only for installing the table and rewriting the sets (rare); what a
+ * container's create/delete changes goes through netlink in-process
+ * ({@link dev.gantry.engine.sys.Netlink}).
  */
 final class HostCommand {
 
@@ -46,16 +46,5 @@ final class HostCommand {
             Thread.currentThread().interrupt();
             throw new EngineException(ErrorCode.TIMEOUT, step + ": interrupted", e);
         }
-    }
-
-    /** Like {@link #run} but a failure is returned, not thrown (teardown is best effort). */
-    static List<String> tryRun(String step, List<String> command, List<String> stdin) {
-        List<String> errors = new ArrayList<>();
-        try {
-            run(step, command, stdin);
-        } catch (EngineException e) {
-            errors.add(e.getMessage());
-        }
-        return errors;
     }
 }

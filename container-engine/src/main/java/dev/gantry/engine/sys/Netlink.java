@@ -19,6 +19,14 @@ public final class Netlink implements AutoCloseable {
     private static final int SOCK_RAW = 3;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int NETLINK_ROUTE = 0;
+    private static final int NETLINK_NETFILTER = 12;
+    private static final short NFNL_MSG_BATCH_BEGIN = 16;
+    private static final short NFNL_MSG_BATCH_END = 17;
+    private static final int NFNL_SUBSYS_NFTABLES = 10;
+    private static final int NFT_MSG_NEWSETELEM = 12;
+    private static final int NFT_MSG_DELSETELEM = 14;
+    private static final int NFPROTO_INET = 1;
+    private static final short NLA_F_NESTED = (short) 0x8000;
     private static final int CLONE_NEWNET = 0x40000000;
 
     private static final short RTM_NEWLINK = 16;
@@ -58,6 +66,54 @@ public final class Netlink implements AutoCloseable {
     /** A socket in the calling thread's network namespace (normally the host's). */
     public static Netlink open() {
         return new Netlink(Syscalls.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, "netlink"), "host");
+    }
+
+    /** A nfnetlink socket for nf_tables requests, in the calling thread's namespace. */
+    public static Netlink openNetfilter() {
+        return new Netlink(Syscalls.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER, "nfnetlink"), "host");
+    }
+
+    /**
+     * Adds (or deletes) elements of an nf_tables set in one transaction, like
+     * {@code nft add element inet TABLE SET { ... }} but without a process. Keys are the
+     * element's bytes as the set stores them (an IPv4 address: 4 bytes in network order; an
+     * {@code ifname} 16 bytes, zero-padded; a concatenation: the fields one after the other).
+     * Adding an element that exists is no error; deleting a missing one is (ENOENT).
+     */
+    public void setElements(boolean add, String table, String set, java.util.List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        String what = (add ? "NFT_MSG_NEWSETELEM " : "NFT_MSG_DELSETELEM ") + "inet " + table + " " + set;
+        ByteBuffer b = ByteBuffer.allocate(256 + keys.size() * 64).order(ByteOrder.nativeOrder());
+        nfHeader(b, NFNL_MSG_BATCH_BEGIN, F_REQUEST, 0, ++seq, NFNL_SUBSYS_NFTABLES);
+        int start = b.position();
+        int type = (NFNL_SUBSYS_NFTABLES << 8) | (add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM);
+        nfHeader(b, (short) type, (short) (F_REQUEST | F_ACK | (add ? F_CREATE : 0)), NFPROTO_INET, ++seq, 0);
+        int msgSeq = seq;
+        Msg m = new Msg(b);
+        m.string((short) 1, table).string((short) 2, set); // NFTA_SET_ELEM_LIST_TABLE, _SET
+        int elements = m.nest((short) (3 | NLA_F_NESTED)); // NFTA_SET_ELEM_LIST_ELEMENTS
+        for (byte[] key : keys) {
+            int elem = m.nest((short) (1 | NLA_F_NESTED)); // NFTA_LIST_ELEM
+            int k = m.nest((short) (1 | NLA_F_NESTED)); // NFTA_SET_ELEM_KEY
+            m.bytes((short) 1, key); // NFTA_DATA_VALUE
+            m.end(k);
+            m.end(elem);
+        }
+        m.end(elements);
+        b.putInt(start, b.position() - start);
+        nfHeader(b, NFNL_MSG_BATCH_END, F_REQUEST, 0, ++seq, NFNL_SUBSYS_NFTABLES);
+        byte[] req = new byte[b.position()];
+        b.get(0, req);
+        Syscalls.send(fd, req, req.length, "nfnetlink " + what);
+        awaitAck(msgSeq, what);
+    }
+
+    /** nlmsghdr + nfgenmsg; the length is patched by the caller for messages with attributes. */
+    private static void nfHeader(ByteBuffer b, short type, short flags, int family, int seq, int resId) {
+        b.putInt(20).putShort(type).putShort(flags).putInt(seq).putInt(0);
+        b.put((byte) family).put((byte) 0).order(ByteOrder.BIG_ENDIAN).putShort((short) resId).order(ByteOrder.nativeOrder());
     }
 
     /**
@@ -151,6 +207,10 @@ public final class Netlink implements AutoCloseable {
         int mySeq = ++seq;
         byte[] req = m.finish(mySeq);
         Syscalls.send(fd, req, req.length, "netlink " + what + " (" + where + ")");
+        return awaitAck(mySeq, what);
+    }
+
+    private ByteBuffer awaitAck(int mySeq, String what) {
         while (true) {
             int n = Syscalls.recv(fd, reply, "netlink " + what);
             ByteBuffer r = ByteBuffer.wrap(reply, 0, n).order(ByteOrder.nativeOrder());
@@ -185,9 +245,15 @@ public final class Netlink implements AutoCloseable {
 
     /** A request being built: nlmsghdr, the family header, attributes (4-byte aligned). */
     private static final class Msg {
-        final ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.nativeOrder());
+        final ByteBuffer b;
+
+        /** Attributes appended to a buffer whose header the caller wrote. */
+        Msg(ByteBuffer into) {
+            b = into;
+        }
 
         Msg(short type, int flags) {
+            b = ByteBuffer.allocate(1024).order(ByteOrder.nativeOrder());
             b.putInt(0).putShort(type).putShort((short) (F_REQUEST | F_ACK | flags)).putInt(0).putInt(0);
         }
 
@@ -199,6 +265,11 @@ public final class Netlink implements AutoCloseable {
         Msg string(short type, String s) {
             byte[] v = s.getBytes(StandardCharsets.UTF_8);
             b.putShort((short) (4 + v.length + 1)).putShort(type).put(v).put((byte) 0);
+            return align();
+        }
+
+        Msg bytes(short type, byte[] v) {
+            b.putShort((short) (4 + v.length)).putShort(type).put(v);
             return align();
         }
 

@@ -47,6 +47,17 @@ class NetworkConfigTest {
     }
 
     @Test
+    void setElementKeysAreLaidOutAsNftStoresThem() {
+        byte[] pair = Firewall.ifnamePair("gt-0123456789");
+        assertEquals(32, pair.length);
+        assertEquals('g', pair[0]);
+        assertEquals(0, pair[13]);
+        assertEquals('g', pair[16]);
+        assertEquals(List.of(10, 88, 1, 2), List.of((int) Firewall.ipv4("10.88.1.2")[0], (int) Firewall.ipv4("10.88.1.2")[1],
+                (int) Firewall.ipv4("10.88.1.2")[2], (int) Firewall.ipv4("10.88.1.2")[3]));
+    }
+
+    @Test
     void hostsNamesTheContainer() {
         String h = EtcFiles.hosts("web-1", "10.88.0.2");
         assertTrue(h.contains("127.0.0.1\tlocalhost\n"));
