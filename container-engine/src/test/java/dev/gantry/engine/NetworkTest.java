@@ -72,8 +72,7 @@ class NetworkTest {
     }
 
     private RuntimeSpec netSpec(String tenant, boolean egress, String... args) {
-        RuntimeSpec s = fx.spec(args);
-        return s.withAnnotations(Map.of(NetworkRequest.TENANT, tenant, NetworkRequest.EGRESS, Boolean.toString(egress)));
+        return new NetworkRequest(tenant, egress).applyTo(fx.spec(args));
     }
 
     /** Creates and starts a container; returns its id. */
@@ -304,6 +303,31 @@ class NetworkTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;
+    }
+
+    @Test
+    void concurrentCreatesNeverShareAnAddress() throws Exception {
+        int n = 12;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String id = "gantry-test-par-" + i;
+                RuntimeSpec spec = netSpec(i % 2 == 0 ? tenantA : tenantB, false, "sleep", "30");
+                Path bundle = fx.bundle(spec);
+                ids.add(pool.submit(() -> {
+                    fx.runtime.create(id, bundle);
+                    return fx.runtime.state(id).networkAddress();
+                }));
+            }
+            Set<String> addresses = new HashSet<>();
+            for (var f : ids) {
+                addresses.add(f.get());
+            }
+            assertEquals(n, addresses.size(), "distinct addresses: " + addresses);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -24,6 +24,17 @@ public record NetworkRequest(String tenant, boolean egress) {
 
     private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
+    /**
+     * {@code spec} with this request in its annotations (other annotations kept): what the
+     * platform calls to ask for "a network for tenant T".
+     */
+    public RuntimeSpec applyTo(RuntimeSpec spec) {
+        java.util.Map<String, String> a = new java.util.HashMap<>(spec.annotations());
+        a.put(TENANT, tenant);
+        a.put(EGRESS, Boolean.toString(egress));
+        return spec.withAnnotations(a);
+    }
+
     /** The request in {@code spec}, or null if it asks for no network; validates the values. */
     public static NetworkRequest of(RuntimeSpec spec) {
         String tenant = spec.annotation(TENANT);
