@@ -64,6 +64,15 @@ public final class BridgeNetwork {
             }
             ensureFirewall(data);
             int gateway = Cidr.parseAddress(a.gateway());
+            if (data.tenantAttachments(a.tenant()).size() == 1 && Files.exists(SYS_NET.resolve(a.bridge()))) {
+                // the tenant's only container, yet its bridge exists: left from an earlier run (crash,
+                // lost IPAM file) possibly with another slice's address, so it is made anew
+                List<String> errors = new ArrayList<>();
+                deleteLink(a.bridge(), errors);
+                if (!errors.isEmpty()) {
+                    throw new EngineException(ErrorCode.NETWORK, "remove stale bridge " + a.bridge() + ": " + errors);
+                }
+            }
             try (Netlink host = Netlink.open()) {
                 if (!Files.exists(SYS_NET.resolve(a.bridge()))) {
                     host.createBridge(a.bridge());
