@@ -26,9 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
@@ -150,12 +151,12 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
     }
 
     private static Map<String, String> networkAnnotations(Map<String, String> spec, Attachment a) {
-        Map<String, String> m = new HashMap<>(spec);
+        Map<String, String> m = new TreeMap<>(spec); // sorted: stable state.json and `state` output
         m.put(NetworkRequest.ADDRESS, a.address());
         m.put(NetworkRequest.PREFIX, Integer.toString(a.prefix()));
         m.put(NetworkRequest.GATEWAY, a.gateway());
         m.put(NetworkRequest.BRIDGE, a.bridge());
-        return Map.copyOf(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /**
