@@ -21,4 +21,9 @@ public record ContainerRecord(
         return new ContainerRecord(id, ociVersion, bundle, rootfs, overlay, cgroupsPath, newPid, newPidStart,
                 newShimPid, newShimStart, created, annotations);
     }
+
+    public ContainerRecord withAnnotations(Map<String, String> a) {
+        return new ContainerRecord(id, ociVersion, bundle, rootfs, overlay, cgroupsPath, pid, pidStartTime,
+                shimPid, shimStartTime, created, a);
+    }
 }

@@ -16,4 +16,13 @@ public record ContainerState(
         String created,
         String cgroupsPath,
         ExitStatus exit) {
+
+    /**
+     * The container's IPv4 address when its spec asked for a tenant network
+     * ({@code dev.gantry.network.tenant}), else null; the same as the annotation
+     * {@code dev.gantry.network.address}.
+     */
+    public String networkAddress() {
+        return annotations == null ? null : annotations.get("dev.gantry.network.address");
+    }
 }

@@ -21,5 +21,11 @@ public enum ErrorCode {
     /** Reading or writing the engine's own files failed. */
     IO,
     /** Waiting for the container took longer than allowed. */
-    TIMEOUT
+    TIMEOUT,
+    /**
+     * Setting up or tearing down a container's network failed (an {@code ip} or {@code nft}
+     * command, a subnet that collides with a host route, an exhausted subnet); the message
+     * names the command or the step.
+     */
+    NETWORK
 }

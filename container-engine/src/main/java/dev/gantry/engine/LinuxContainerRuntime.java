@@ -4,6 +4,11 @@ import dev.gantry.engine.cgroup.CgroupManager;
 import dev.gantry.engine.cgroup.CgroupManagers;
 import dev.gantry.engine.cgroup.CgroupResources;
 import dev.gantry.engine.cgroup.CgroupStats;
+import dev.gantry.engine.net.Attachment;
+import dev.gantry.engine.net.BridgeNetwork;
+import dev.gantry.engine.net.EtcFiles;
+import dev.gantry.engine.net.NetworkRequest;
+import dev.gantry.engine.net.NetworkSettings;
 import dev.gantry.engine.rootfs.OverlayRootfs;
 import dev.gantry.engine.security.SeccompCompiler;
 import dev.gantry.engine.spec.ProcessSpec;
@@ -21,7 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,15 +49,43 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
     private final StateStore store;
     private final CgroupManager cgroups;
     private final Path shim;
+    private final NetworkSettings netSettings;
+    private BridgeNetwork network;
 
     public LinuxContainerRuntime(Path stateRoot) {
         this(stateRoot, CgroupManagers.forHost());
     }
 
     public LinuxContainerRuntime(Path stateRoot, CgroupManager cgroups) {
+        this(stateRoot, cgroups, null);
+    }
+
+    /**
+     * @param net host-wide network settings; null reads them from the environment
+     *            ({@link NetworkSettings#fromEnvironment()}) when a container first asks for a network
+     */
+    public LinuxContainerRuntime(Path stateRoot, CgroupManager cgroups, NetworkSettings net) {
         this.store = new StateStore(stateRoot.toAbsolutePath());
         this.cgroups = cgroups;
         this.shim = ShimBinary.locate(store.root());
+        this.netSettings = net;
+    }
+
+    /** Tenant networks (bridges, IPAM, firewall); created on first use. */
+    public synchronized BridgeNetwork network() {
+        if (network == null) {
+            network = new BridgeNetwork(netSettings != null ? netSettings : NetworkSettings.fromEnvironment());
+        }
+        return network;
+    }
+
+    /**
+     * Frees the addresses, veths and empty bridges of containers that are gone (shim or init
+     * died, deleted by force elsewhere, state dir removed) and rewrites the firewall sets; the
+     * platform's reconciler calls it periodically. Returns what it released.
+     */
+    public List<Attachment> reconcileNetworks() {
+        return network().reconcile();
     }
 
     public Path stateRoot() {
@@ -66,6 +102,7 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
         Path b = bundle.toAbsolutePath().normalize();
         store.dir(id); // validates the id before anything else
         RuntimeSpec spec = SpecLoader.load(b);
+        NetworkRequest net = NetworkRequest.of(spec);
         Path dir = store.claim(id);
         String cgroupPath = cgroupPath(spec, id);
         OverlayRootfs rootfs = new OverlayRootfs(dir);
@@ -74,15 +111,26 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
         try {
             store.save(rec);
             SpecLoader.write(spec, dir.resolve("config.json"));
+            RuntimeSpec effective = spec;
+            if (net != null) {
+                Attachment a = network().allocate(store.root(), id, net);
+                effective = withNetworkFiles(spec, dir, id, a);
+                rec = rec.withAnnotations(networkAnnotations(spec.annotations(), a));
+                store.save(rec);
+            }
             rootfs.mount(layers(spec, b));
             cgroups.create(cgroupPath, CgroupResources.from(spec.linux().resources()));
             cgroups.restrictDevices(cgroupPath);
             makeExecFifo(dir.resolve("exec.fifo"));
             Path seccomp = writeSeccomp(spec, dir.resolve("seccomp.bpf"));
-            SpecConverter.init(spec, rootfs.merged(), dir, cgroupPath, cgroups, seccomp).writeTo(dir.resolve("init.conf"));
+            SpecConverter.init(effective, rootfs.merged(), dir, cgroupPath, cgroups, seccomp).writeTo(dir.resolve("init.conf"));
             int[] pids = runShimCreate(dir);
             rec = rec.withProcesses(pids[0], ProcFs.startTime(pids[0]), pids[1], ProcFs.startTime(pids[1]));
             store.save(rec);
+            if (net != null) {
+                // before start: the app sees eth0, its address and route from its first instruction
+                network().attach(store.root(), id, rec.pid(), rec.pidStartTime());
+            }
             return state(id);
         } catch (RuntimeException e) {
             try {
@@ -92,6 +140,23 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
             }
             throw e;
         }
+    }
+
+    /** /etc/hosts, /etc/hostname, /etc/resolv.conf bind-mounted from the state dir, after the spec's mounts. */
+    private static RuntimeSpec withNetworkFiles(RuntimeSpec spec, Path dir, String id, Attachment a) {
+        String hostname = spec.hostname() == null || spec.hostname().isEmpty() ? id : spec.hostname();
+        List<dev.gantry.engine.spec.MountSpec> mounts = new ArrayList<>(spec.mounts());
+        mounts.addAll(EtcFiles.write(dir, hostname, a.address()));
+        return spec.withMounts(mounts);
+    }
+
+    private static Map<String, String> networkAnnotations(Map<String, String> spec, Attachment a) {
+        Map<String, String> m = new TreeMap<>(spec); // sorted: stable state.json and `state` output
+        m.put(NetworkRequest.ADDRESS, a.address());
+        m.put(NetworkRequest.PREFIX, Integer.toString(a.prefix()));
+        m.put(NetworkRequest.GATEWAY, a.gateway());
+        m.put(NetworkRequest.BRIDGE, a.bridge());
+        return Collections.unmodifiableMap(m);
     }
 
     /**
@@ -341,6 +406,9 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
         }
         if (cgroups.exists(rec.cgroupsPath())) {
             cgroups.destroy(rec.cgroupsPath());
+        }
+        if (rec.annotations() != null && rec.annotations().containsKey(NetworkRequest.TENANT)) {
+            network().release(store.root(), rec.id());
         }
         store.remove(rec.id());
     }

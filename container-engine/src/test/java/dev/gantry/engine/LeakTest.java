@@ -61,9 +61,12 @@ class LeakTest {
         static Counts now(Fixture fx) throws IOException {
             System.gc();
             return new Counts(
-                    Files.readAllLines(Path.of("/proc/self/mountinfo")).size(),
+                    // only mounts below this fixture's dir: other engines on the host (other builds'
+                    // tests) mount and unmount their own containers meanwhile
+                    Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                            .filter(l -> l.split(" ")[4].startsWith(fx.work.toString())).count(),
                     countDirs(fx.cgroupPrefix),
-                    shimProcesses(),
+                    shimProcesses(fx.work.toString()),
                     count(fx.runtime.stateRoot()),
                     ProcFs.openFds());
         }
@@ -83,12 +86,14 @@ class LeakTest {
             return n;
         }
 
-        private static long shimProcesses() throws IOException {
+        /** Live shims of this fixture (their command line names its state dir; other builds run shims too). */
+        private static long shimProcesses(String work) throws IOException {
             try (Stream<Path> s = Files.list(Path.of("/proc"))) {
                 return s.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
                     try {
                         // exited shims wait as zombies for the host's init to reap them: not ours to count
                         return Files.readString(p.resolve("comm")).trim().equals("gantry-shim")
+                                && Files.readString(p.resolve("cmdline")).contains(work)
                                 && !Files.readString(p.resolve("stat")).replaceAll(".*\\) ", "").startsWith("Z");
                     } catch (IOException e) {
                         return false;

@@ -40,6 +40,8 @@ public final class EngineCli {
               stats ID                      cgroup usage as JSON
               logs ID                       print the container log
               events [--interval SECS] ID   stats every interval (default 5), oom and exit events, as JSON lines
+              reconcile                     free the addresses, veths and bridges of containers that are gone
+                                            (host-wide), print what was released as JSON lines
             """;
 
     private static final Map<String, Integer> SIGNALS = Map.ofEntries(
@@ -87,6 +89,12 @@ public final class EngineCli {
                 case "stats" -> { out.println(json(rt.stats(one(rest)))); yield 0; }
                 case "logs" -> { Files.copy(rt.logFile(one(rest)), out); yield 0; }
                 case "events" -> events(rt, rest);
+                case "reconcile" -> {
+                    for (var a : rt.reconcileNetworks()) {
+                        out.println(json(a));
+                    }
+                    yield 0;
+                }
                 default -> throw new UsageException("unknown command " + verb);
             };
         } catch (UsageException e) {

@@ -38,6 +38,10 @@ public record RuntimeSpec(
         return new RuntimeSpec(ociVersion, process, root, hostname, domainname, mounts, l, annotations);
     }
 
+    public RuntimeSpec withMounts(List<MountSpec> m) {
+        return new RuntimeSpec(ociVersion, process, root, hostname, domainname, m, linux, annotations);
+    }
+
     public RuntimeSpec withAnnotations(Map<String, String> a) {
         return new RuntimeSpec(ociVersion, process, root, hostname, domainname, mounts, linux, a);
     }

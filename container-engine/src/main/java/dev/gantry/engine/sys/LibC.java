@@ -35,6 +35,18 @@ public interface LibC {
     int geteuid();
 
     @SaveError
+    int socket(int domain, int type, int protocol);
+
+    @SaveError
+    long send(int fd, byte[] buf, long len, int flags);
+
+    @SaveError
+    long recv(int fd, byte[] buf, long len, int flags);
+
+    @SaveError
+    int setns(int fd, int nstype);
+
+    @SaveError
     int getrlimit(int resource, long[] rlim);
 
     String strerror(int errnum);

@@ -137,6 +137,44 @@ public final class Syscalls {
         return r;
     }
 
+    /** A socket; close it with {@link #close}. */
+    public static int socket(int domain, int type, int protocol, String what) {
+        int fd = LIBC.socket(domain, type, protocol);
+        check(fd, "socket", what);
+        return fd;
+    }
+
+    public static void send(int fd, byte[] buf, int len, String what) {
+        long n = LIBC.send(fd, buf, len, 0);
+        check(n, "send", what);
+        if (n != len) {
+            throw new SyscallException("send", what + " (short write " + n + " of " + len + ")", Errno.EINVAL, "short write");
+        }
+    }
+
+    /** @return bytes received (EINTR is retried) */
+    public static int recv(int fd, byte[] buf, String what) {
+        while (true) {
+            long n = LIBC.recv(fd, buf, buf.length, 0);
+            if (n >= 0) {
+                return (int) n;
+            }
+            int errno = RUNTIME.getLastError();
+            if (errno != Errno.EINTR) {
+                throw error("recv", what, errno);
+            }
+        }
+    }
+
+    /** setns(2) for the calling thread only; a network namespace may be switched per thread. */
+    public static void setns(int fd, int nstype, String what) {
+        check(LIBC.setns(fd, nstype), "setns", what);
+    }
+
+    public static String strerror(int errno) {
+        return LIBC.strerror(errno);
+    }
+
     private static void check(long result, String call, String path) {
         if (result < 0) {
             throw error(call, path, RUNTIME.getLastError());
