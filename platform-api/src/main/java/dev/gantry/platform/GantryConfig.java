@@ -109,7 +109,7 @@ public interface GantryConfig {
          * {@code host}: instances share the host's network on random ports (no network isolation; for hosts
          * where the engine's networking cannot run).
          */
-        @WithDefault("host")
+        @WithDefault("isolated")
         String network();
 
         /** How long a new instance has to pass its health check. */

@@ -30,6 +30,10 @@ public class App extends TenantOwnedEntity {
     @Column(name = "health_check_path")
     public String healthCheckPath;
 
+    /** Whether instances and runs may open connections to the outside (through NAT); builds always may. */
+    @Column(nullable = false)
+    public boolean egress = true;
+
     public static List<App> ofTenant(Tenant tenant) {
         return list("tenant.id = ?1 order by name", tenant.id);
     }

@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -86,6 +87,35 @@ public class AppResource {
         Tenant tenant = caller.get().requireTenant();
         return urls.view(App.requireInTenant(tenant, name), tenant.name);
     }
+
+    /** Changes the app's settings; a change that affects instances rolls them (zero downtime). */
+    @PATCH
+    @Path("{app}")
+    @Transactional
+    public AppView update(@PathParam("app") String name, AppChange body) {
+        Tenant tenant = caller.get().requireTenant();
+        App app = App.requireInTenant(tenant, name);
+        if (body == null || (body.healthCheckPath() == null && body.egress() == null)) {
+            throw ApiException.badRequest("Send the settings to change, e.g. {\"health_check_path\": \"/health\"} "
+                    + "or {\"egress\": false}.");
+        }
+        if (body.healthCheckPath() != null) {
+            String path = body.healthCheckPath().strip();
+            if (!path.isEmpty() && !HEALTH_PATH.matcher(path).matches()) {
+                throw ApiException.invalid("health_check_path must be a path starting with '/', without spaces "
+                        + "(like /health), or \"\" for the default TCP check; not '" + body.healthCheckPath() + "'.");
+            }
+            app.healthCheckPath = path.isEmpty() ? null : path;
+        }
+        if (body.egress() != null) {
+            app.egress = body.egress();
+        }
+        audit.record(app, "app.update", "Settings: health check " + (app.healthCheckPath == null ? "TCP on $PORT"
+                : "GET " + app.healthCheckPath) + ", outbound access " + (app.egress ? "on" : "off"), caller.get().label());
+        return urls.view(app, tenant.name);
+    }
+
+    private static final java.util.regex.Pattern HEALTH_PATH = java.util.regex.Pattern.compile("/[^\\s]{0,1023}");
 
     @DELETE
     @Path("{app}")

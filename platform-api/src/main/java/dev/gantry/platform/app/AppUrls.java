@@ -15,12 +15,17 @@ public class AppUrls {
         return "http://" + config.publicHost() + ":" + config.apiPort() + "/git/" + tenant + "/" + app + ".git";
     }
 
+    public String sshGitUrl(String tenant, String app) {
+        return "ssh://git@" + config.publicHost() + ":" + config.sshPort() + "/" + tenant + "/" + app + ".git";
+    }
+
     public String webUrl(String tenant, String app) {
         String port = config.routerHttpPort() == 80 ? "" : ":" + config.routerHttpPort();
         return "http://" + app + "." + tenant + "." + config.baseDomain() + port + "/";
     }
 
     public AppView view(App app, String tenant) {
-        return new AppView(app.name, tenant, gitUrl(tenant, app.name), webUrl(tenant, app.name), app.createdAt);
+        return new AppView(app.name, tenant, gitUrl(tenant, app.name), webUrl(tenant, app.name),
+                sshGitUrl(tenant, app.name), app.healthCheckPath, app.egress, app.createdAt);
     }
 }

@@ -10,6 +10,7 @@ import dev.gantry.build.BuildLimits;
 import dev.gantry.build.BuildRequest;
 import dev.gantry.build.BuildResult;
 import dev.gantry.build.Builder;
+import dev.gantry.engine.net.NetworkRequest;
 import dev.gantry.platform.GantryConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,8 +36,8 @@ public class BuildpackAppBuilder implements AppBuilder {
                 .withLimits(new BuildLimits(config.builds().memory() * 1024L * 1024L, config.builds().cpus(), 4096,
                         config.builds().timeout()))
                 .withCgroupParent("gantry/" + input.tenant() + "/" + input.app())
-                .withAnnotations(isolated ? Map.of("dev.gantry.network.tenant", input.tenant(),
-                        "dev.gantry.network.egress", "true") : Map.of())
+                .withAnnotations(isolated ? Map.of(NetworkRequest.TENANT, input.tenant(), NetworkRequest.EGRESS, "true")
+                        : Map.of())
                 .withHostNetwork(!isolated);
         try {
             BuildResult r = builder.build(request, lines);

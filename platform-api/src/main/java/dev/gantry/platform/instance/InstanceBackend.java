@@ -19,6 +19,9 @@ public interface InstanceBackend {
     /** Creates and starts an instance; it is listening (or about to) on the returned address. */
     Instance launch(LaunchRequest request);
 
+    /** Housekeeping for what crashed processes can leave behind (network addresses, devices). */
+    void collectGarbage();
+
     /** Waits for an instance to exit; empty if it still runs after {@code timeout}. */
     Optional<Instance.Exit> awaitExit(String id, Duration timeout);
 

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * An instance to start: what it runs ({@code image} and either a process type or, for one-off runs, a shell
- * {@code command}), its environment without {@code PORT} (the backend assigns the port), and its size.
+ * {@code command}), its environment without {@code PORT} (the backend assigns the port), and its size, and whether it may reach the outside.
  */
 public record LaunchRequest(String id, InstanceLabels labels, String image, String command, Map<String, String> env,
-                            int memoryMb, int millicpus) {
+                            int memoryMb, int millicpus, boolean egress) {
 }

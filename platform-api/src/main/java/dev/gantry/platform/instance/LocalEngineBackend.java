@@ -17,12 +17,14 @@ import dev.gantry.engine.ContainerRuntime;
 import dev.gantry.engine.ContainerState;
 import dev.gantry.engine.ContainerStatus;
 import dev.gantry.engine.EngineException;
+import dev.gantry.engine.LinuxContainerRuntime;
 import dev.gantry.engine.ErrorCode;
 import dev.gantry.engine.ExitStatus;
 import dev.gantry.engine.cgroup.CgroupFiles;
 import dev.gantry.engine.cgroup.CgroupManager;
 import dev.gantry.engine.cgroup.CgroupResources;
 import dev.gantry.engine.cgroup.CgroupStats;
+import dev.gantry.engine.net.NetworkRequest;
 import dev.gantry.engine.spec.CpuSpec;
 import dev.gantry.engine.spec.MemorySpec;
 import dev.gantry.engine.spec.PidsSpec;
@@ -40,10 +42,6 @@ import dev.gantry.platform.quota.Quota;
  */
 public class LocalEngineBackend implements InstanceBackend {
 
-    /** Where the engine's networking puts a container's address (see docs/engine.md). */
-    static final String ADDRESS_ANNOTATION = "dev.gantry.network.address";
-    static final String TENANT_NETWORK_ANNOTATION = "dev.gantry.network.tenant";
-    static final String EGRESS_ANNOTATION = "dev.gantry.network.egress";
     private static final String PORT_ANNOTATION = "dev.gantry.platform.port";
 
     /** The port apps listen on inside their own network namespace, as on Heroku-style platforms. */
@@ -81,7 +79,7 @@ public class LocalEngineBackend implements InstanceBackend {
 
     private Instance toInstance(ContainerState s, InstanceLabels labels) {
         Map<String, String> a = s.annotations();
-        String host = a.getOrDefault(ADDRESS_ANNOTATION, "127.0.0.1");
+        String host = s.networkAddress() != null ? s.networkAddress() : "127.0.0.1";
         int port = Integer.parseInt(a.getOrDefault(PORT_ANNOTATION, Integer.toString(CONTAINER_PORT)));
         boolean running = s.status() == ContainerStatus.RUNNING || s.status() == ContainerStatus.CREATED;
         Instance.Exit exit = s.exit() == null ? null : new Instance.Exit(s.exit().exitCode(),
@@ -112,10 +110,11 @@ public class LocalEngineBackend implements InstanceBackend {
         Map<String, String> annotations = new HashMap<>(spec.annotations());
         annotations.putAll(r.labels().toAnnotations());
         annotations.put(PORT_ANNOTATION, Integer.toString(port));
+        spec = spec.withAnnotations(annotations);
         if (network == NetworkMode.ISOLATED) {
-            annotations.put(TENANT_NETWORK_ANNOTATION, r.labels().tenant());
+            spec = new NetworkRequest(r.labels().tenant(), r.egress()).applyTo(spec);
         }
-        spec = spec.withAnnotations(annotations).withLinux(spec.linux()
+        spec = spec.withLinux(spec.linux()
                 .withCgroupsPath(cgroupOf(r.labels().tenant(), r.labels().app(), r.id()))
                 .withResources(resources(r.memoryMb(), r.millicpus())));
         if (network == NetworkMode.HOST) {
@@ -157,6 +156,17 @@ public class LocalEngineBackend implements InstanceBackend {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new EngineException(ErrorCode.IO, "find a free port: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Frees addresses and devices of containers that vanished without a clean delete (a shim killed, a forced
+     * removal by hand); the reconciler calls it now and then.
+     */
+    @Override
+    public void collectGarbage() {
+        if (network == NetworkMode.ISOLATED && runtime instanceof LinuxContainerRuntime linux) {
+            linux.reconcileNetworks();
         }
     }
 

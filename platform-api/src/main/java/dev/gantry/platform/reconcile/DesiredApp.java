@@ -9,7 +9,7 @@ import dev.gantry.platform.formation.FormationSpec;
  * and the fingerprint that identifies this combination (with the restart generation) on the instances.
  */
 record DesiredApp(long appId, String tenant, String app, int release, String image, Map<String, String> env,
-                  Map<String, FormationSpec> formation, String fingerprint, String healthCheckPath) {
+                  Map<String, FormationSpec> formation, String fingerprint, String healthCheckPath, boolean egress) {
 
     String key() {
         return app + "." + tenant;

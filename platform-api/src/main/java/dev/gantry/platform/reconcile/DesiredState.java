@@ -40,7 +40,8 @@ class DesiredState {
                 Map<String, String> env = new TreeMap<>(configVars.openSnapshot(app, release.version,
                         release.configSealed));
                 apps.add(new DesiredApp(app.id, app.tenant.name, app.name, release.version, release.image, env,
-                        Formation.snapshotOf(app), fingerprint(release.image, env, app), app.healthCheckPath));
+                        Formation.snapshotOf(app), fingerprint(release.image, env, app), app.healthCheckPath,
+                        app.egress));
             }
             Map<String, Quota> quotas = new TreeMap<>();
             for (Tenant t : Tenant.<Tenant>listAll()) {
@@ -67,6 +68,7 @@ class DesiredState {
             sha.update((byte) 0);
             sha.update(String.valueOf(app.restartedAt).getBytes(StandardCharsets.UTF_8));
             sha.update(String.valueOf(app.healthCheckPath).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) (app.egress ? 1 : 0));
             return HexFormat.of().formatHex(sha.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);

@@ -105,6 +105,7 @@ public class Reconciler {
     private long loadedAt;
     private long loadedNanos;
     private long sampledAt;
+    private long collectedAt;
     private Slot.Backoff backoff;
 
     void start(@Observes StartupEvent event) {
@@ -226,6 +227,10 @@ public class Reconciler {
         limitTenants(d.tenantQuotas());
         shipLogs(actual);
         sampleUsage();
+        if (System.nanoTime() - collectedAt > TimeUnit.SECONDS.toNanos(30)) {
+            collectedAt = System.nanoTime();
+            backend.collectGarbage();
+        }
         if (routed.replace(routes)) {
             publisher.publishAndWait();
         }
@@ -428,7 +433,7 @@ public class Reconciler {
                 limitTenant(app.tenant(), desired.tenantQuotas().getOrDefault(app.tenant(), new Quota(null, null, null)));
             }
             Instance i = backend.launch(new LaunchRequest(id, labels, app.image(), null, env, size.memoryMb(),
-                    size.millicpus()));
+                    size.millicpus(), app.egress()));
             tracked.put(id, new Tracked(i, Instant.now(), config.instances().bootTimeout()));
             logs.append(app.appId(), "gantry", labels.slot(), "Starting " + labels.slot() + " (release v"
                     + app.release() + ") as " + id);

@@ -78,7 +78,7 @@ public class Runs {
                 release.version, "run", Instant.now());
         audit.record(app, "run", "Running `" + body.command() + "` on v" + release.version, actor);
         return new Prepared(app.id, new LaunchRequest(id, labels, release.image, body.command(), env, memoryMb,
-                millicpus), Duration.ofSeconds(timeout));
+                millicpus, app.egress), Duration.ofSeconds(timeout));
     }
 
     /** Runs it; every line of output goes to {@code output} as it comes. Always removes the container. */
