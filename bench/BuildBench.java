@@ -38,6 +38,23 @@ public class BuildBench {
         Builder builder = new Builder(work.resolve("data"), runtime, new HostStack(work.resolve("data/stacks")));
         String cgroup = "gantry-bench-build-" + ProcessHandle.current().pid();
         System.out.printf("%-8s %-5s %12s %12s %8s%n", "app", "cache", "host (ms)", "gantry (ms)", "ratio");
+        // Ctrl-C: remove the build containers, the cgroup and the temp dir anyway.
+        Thread cleanup = new Thread(() -> {
+            for (var st : runtime.list()) {
+                try {
+                    runtime.delete(st.id(), true);
+                } catch (RuntimeException ignored) {
+                    // gone
+                }
+            }
+            try {
+                runtime.cgroups().destroy(cgroup);
+            } catch (RuntimeException ignored) {
+                // not created
+            }
+            ImageStore.deleteTree(work);
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             for (String app : apps) {
                 // cold: one run each (it downloads); warm: median of `runs`, caches from the cold run
@@ -55,12 +72,8 @@ public class BuildBench {
                 print(app, "warm", median(hw), median(gw));
             }
         } finally {
-            try {
-                runtime.cgroups().destroy(cgroup);
-            } catch (RuntimeException ignored) {
-                // not created
-            }
-            ImageStore.deleteTree(work);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            cleanup.run();
         }
     }
 

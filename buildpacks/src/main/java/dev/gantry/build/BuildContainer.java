@@ -53,8 +53,6 @@ final class BuildContainer implements AutoCloseable {
     private final ScheduledFuture<?> deadline;
     private volatile boolean timedOut;
     private boolean created;
-    /** For the build log: nanoseconds spent preparing the build dir and starting this container. */
-    final long[] timings = new long[2];
 
     record StepResult(int exitCode, List<String> output, boolean timedOut, boolean oomKilled) {
     }
@@ -164,7 +162,7 @@ final class BuildContainer implements AutoCloseable {
                 }
             }
             int rc = p.waitFor();
-            boolean oom = rc != 0 && oomKills() > oomBefore;
+            boolean oom = oomKills() > oomBefore; // something in the step was OOM-killed
             return new StepResult(rc, List.copyOf(last), timedOut, oom);
         } catch (IOException e) {
             throw new BuildException(BuildErrorCode.IO, "read build output: " + e.getMessage(), e);

@@ -3,7 +3,6 @@ package dev.gantry.build;
 import dev.gantry.build.buildpack.Buildpack;
 import dev.gantry.build.buildpack.BuildpackResolver;
 import dev.gantry.build.buildpack.Procfile;
-import dev.gantry.build.buildpack.ReleaseYaml;
 import dev.gantry.build.image.ImageStore;
 import dev.gantry.build.stack.Stack;
 import dev.gantry.engine.ContainerRuntime;
@@ -36,7 +35,6 @@ public final class Builder {
 
     /** Heroku's reproducible-builds convention: tools that honour it (pip, py_compile, many others) stamp this. */
     public static final String SOURCE_DATE_EPOCH = "315532800";
-    private static final int KEEP_LINES = 20;
 
     private final Path dataDir;
     private final ContainerRuntime runtime;
@@ -113,13 +111,10 @@ public final class Builder {
             buildEnv.put("REQUEST_ID", buildId);
 
             String containerId = "build-" + buildId;
-            List<String> names = new ArrayList<>();
-            Map<String, String> processTypes = new LinkedHashMap<>();
             long prepared = System.nanoTime();
             try (BuildContainer c = new BuildContainer(runtime, containerId, work, stack, req, app, cache, env, bps, buildEnv)) {
-                c.timings[0] = prepared - start;
-                c.timings[1] = System.nanoTime() - prepared;
-                boolean explicit = chosenExplicitly(req, app);
+                long started = System.nanoTime();
+                boolean explicit = explicitSource(req, app) != null;
                 if (explicit) {
                     lines.accept("-----> Buildpacks chosen by " + explicitSource(req, app) + ": "
                             + String.join(", ", chosen.stream().map(Buildpack::source).toList()));
@@ -127,44 +122,34 @@ public final class Builder {
                     lines.accept("-----> Detecting buildpack (in order: " + String.join(", ",
                             chosen.stream().map(Buildpack::source).toList()) + ")");
                 }
-                // One exec runs every bin/detect (each exec costs a few tens of ms): with detection it stops at
-                // the first that says yes; explicit buildpacks must all say yes.
-                List<Detect> detects = detectAll(c, chosen.size(), !explicit);
-                List<String> why = new ArrayList<>();
-                int found = -1;
-                for (Detect d : detects) {
-                    Buildpack bp = chosen.get(d.index());
-                    if (d.exitCode() == 0) {
-                        names.add(d.output().isEmpty() ? bp.source() : d.output().get(0).strip());
-                        if (!explicit) {
-                            found = d.index();
-                            lines.accept("       " + bp.source() + ": yes (" + names.get(0) + ")");
-                        }
-                    } else {
-                        String out = String.join(" ", d.output()).strip();
-                        if (explicit) {
-                            throw new BuildFailedException(BuildErrorCode.NO_DETECT, "buildpack " + bp.source()
-                                    + " does not detect this app (its bin/detect exited " + d.exitCode()
-                                    + (out.isEmpty() ? "" : ": " + out) + ")", d.exitCode(), d.output());
-                        }
-                        why.add(bp.source() + ": " + (out.isEmpty() ? "no" : out));
-                        lines.accept("       " + bp.source() + ": no" + (out.isEmpty() ? "" : " (" + out + ")"));
-                    }
+                Pipeline pipeline = new Pipeline(chosen, explicit, lines);
+                List<String> names = pipeline.run(c);
+                Map<String, String> processTypes = new LinkedHashMap<>(pipeline.processTypes());
+                Path procfile = app.resolve("Procfile");
+                if (Files.isRegularFile(procfile, LinkOption.NOFOLLOW_LINKS)) {
+                    Map<String, String> p = Procfile.parse(Files.readString(procfile, StandardCharsets.UTF_8));
+                    processTypes.putAll(p);
+                    lines.accept("-----> Procfile declares types -> " + String.join(", ", p.keySet()));
                 }
-                if (!explicit) {
-                    if (found < 0) {
-                        lines.accept(" !     No buildpack detected this app.");
-                        throw new BuildFailedException(BuildErrorCode.NO_DETECT,
-                                "no buildpack detected this app; looked for: " + String.join("; ", why)
-                                        + ". Add a Procfile, or set BUILDPACK_URL or a .buildpacks file.", -1, List.of());
-                    }
-                    return finish(req, lines, start, app, c, List.of(found), List.of(chosen.get(found)), names, processTypes);
+                if (!processTypes.isEmpty()) {
+                    lines.accept("-----> Process types: " + String.join(", ", processTypes.keySet()));
                 }
-                List<Integer> idx = new ArrayList<>();
-                for (int i = 0; i < chosen.size(); i++) {
-                    idx.add(i);
-                }
-                return finish(req, lines, start, app, c, idx, chosen, names, processTypes);
+                long stepsDone = System.nanoTime();
+                c.close(); // the build container is done: nothing may write into /app while it is packed
+                long closed = System.nanoTime();
+                lines.accept("-----> Compressing...");
+                Path tar = images.writeSlug(app);
+                long size = Files.size(tar);
+                List<String> imageEnv = List.of("PATH=/app/bin:" + stack.path(), "HOME=/app", "LANG=C.UTF-8",
+                        "STACK=" + stack.name());
+                String digest = images.put(tar, imageEnv, "/app", processTypes, names);
+                lines.accept(String.format("       Done: %.1fM, image %s", size / 1048576.0, digest));
+                long end = System.nanoTime();
+                Duration took = Duration.ofNanos(end - start);
+                lines.accept(String.format("-----> Build finished in %.2f s (prepare %.2f, container start %.2f, buildpacks %.2f,"
+                                + " container stop %.2f, slug and image %.2f)", took.toNanos() / 1e9, (prepared - start) / 1e9,
+                        (started - prepared) / 1e9, (stepsDone - started) / 1e9, (closed - stepsDone) / 1e9, (end - closed) / 1e9));
+                return new BuildResult(digest, processTypes, names, took);
             }
         } catch (IOException e) {
             throw new BuildException(BuildErrorCode.IO, "build " + buildId + ": " + e.getMessage(), e);
@@ -173,154 +158,15 @@ public final class Builder {
         }
     }
 
-    /** Compile and release each chosen buildpack, then the Procfile, then the slug and the image. */
-    private BuildResult finish(BuildRequest req, Consumer<String> lines, long start, Path app, BuildContainer c,
-                               List<Integer> idx, List<Buildpack> chosen, List<String> names,
-                               Map<String, String> processTypes) throws IOException {
-        for (int k = 0; k < idx.size(); k++) {
-            int i = idx.get(k);
-            String script = "i=0; while [ $i -lt $1 ]; do [ -f /buildpacks/$i/export ] && . /buildpacks/$i/export; "
-                    + "i=$((i+1)); done; shift; exec \"$@\"";
-            BuildContainer.StepResult r = c.run(List.of("/bin/sh", "-c", script, "sh", Integer.toString(k == 0 ? 0 : i),
-                    bin(i, "compile"), BuildContainer.IN_APP, BuildContainer.IN_CACHE, BuildContainer.IN_ENV), lines, KEEP_LINES);
-            checkLimits(c, r, "compile");
-            if (r.exitCode() != 0) {
-                lines.accept(" !     Push rejected, failed to compile " + names.get(k) + " app (exit " + r.exitCode() + ")");
-                throw new BuildFailedException(BuildErrorCode.COMPILE_FAILED, "bin/compile of " + chosen.get(k).source()
-                        + " failed with exit code " + r.exitCode() + "; last lines:\n" + String.join("\n", r.output()),
-                        r.exitCode(), r.output());
-            }
-        }
-        releaseAll(c, idx, chosen, processTypes);
-        Path procfile = app.resolve("Procfile");
-        if (Files.isRegularFile(procfile, LinkOption.NOFOLLOW_LINKS)) {
-            Map<String, String> p = Procfile.parse(Files.readString(procfile, StandardCharsets.UTF_8));
-            processTypes.putAll(p);
-            lines.accept("-----> Procfile declares types -> " + String.join(", ", p.keySet()));
-        }
-        if (!processTypes.isEmpty()) {
-            lines.accept("-----> Process types: " + String.join(", ", processTypes.keySet()));
-        }
-        long stepsDone = System.nanoTime();
-        c.close(); // the build container is done: nothing may write into /app while it is packed
-        long closed = System.nanoTime();
-        lines.accept("-----> Compressing...");
-        Path tar = images.writeSlug(app);
-        long size = Files.size(tar);
-        List<String> env = List.of("PATH=/app/bin:" + stack.path(), "HOME=/app", "LANG=C.UTF-8", "STACK=" + stack.name());
-        String digest = images.put(tar, env, "/app", processTypes, names);
-        lines.accept(String.format("       Done: %.1fM, image %s", size / 1048576.0, digest));
-        long end = System.nanoTime();
-        Duration took = Duration.ofNanos(end - start);
-        long steps = stepsDone - start - c.timings[0] - c.timings[1];
-        lines.accept(String.format("-----> Build finished in %.2f s (prepare %.2f, container start %.2f, buildpacks %.2f,"
-                        + " container stop %.2f, slug and image %.2f)", took.toNanos() / 1e9, c.timings[0] / 1e9,
-                c.timings[1] / 1e9, steps / 1e9, (closed - stepsDone) / 1e9, (end - closed) / 1e9));
-        return new BuildResult(digest, processTypes, names, took);
-    }
-
-    record Detect(int index, int exitCode, List<String> output) {
-    }
-
-    private static final String DETECT_SCRIPT = """
-            n=$1; first=$2; i=0
-            while [ $i -lt $n ]; do
-              out=$(/buildpacks/$i/bin/detect /app 2>&1); rc=$?
-              printf '@@gantry-detect %s %s\\n' $i $rc; [ -n "$out" ] && printf '%s\\n' "$out"
-              [ $rc -eq 0 ] && [ "$first" = 1 ] && break
-              i=$((i+1))
-            done
-            """;
-
-    private static List<Detect> detectAll(BuildContainer c, int n, boolean stopAtFirst) {
-        BuildContainer.StepResult r = c.run(List.of("/bin/sh", "-c", DETECT_SCRIPT, "sh", Integer.toString(n),
-                stopAtFirst ? "1" : "0"), null, 10_000);
-        checkLimits(c, r, "detect");
-        List<Detect> out = new ArrayList<>();
-        int index = -1;
-        int rc = 0;
-        List<String> text = new ArrayList<>();
-        for (String line : r.output()) {
-            if (line.startsWith("@@gantry-detect ")) {
-                if (index >= 0) {
-                    out.add(new Detect(index, rc, text));
-                }
-                String[] f = line.split(" ");
-                index = Integer.parseInt(f[1]);
-                rc = Integer.parseInt(f[2]);
-                text = new ArrayList<>();
-            } else if (index >= 0 && text.size() < 5) {
-                text.add(line);
-            }
-        }
-        if (index >= 0) {
-            out.add(new Detect(index, rc, text));
-        }
-        return out;
-    }
-
-    private static final String RELEASE_SCRIPT = """
-            for i in "$@"; do
-              if [ -e /buildpacks/$i/bin/release ]; then
-                out=$(/buildpacks/$i/bin/release /app 2>/dev/null); rc=$?
-              else
-                out=; rc=0
-              fi
-              printf '@@gantry-release %s %s\\n' $i $rc; printf '%s\\n' "$out"
-            done
-            """;
-
-    /** Every bin/release in one exec; default_process_types of later buildpacks override earlier ones. */
-    private static void releaseAll(BuildContainer c, List<Integer> idx, List<Buildpack> chosen, Map<String, String> types) {
-        List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", RELEASE_SCRIPT, "sh"));
-        idx.forEach(i -> args.add(Integer.toString(i)));
-        BuildContainer.StepResult r = c.run(args, null, 100_000);
-        checkLimits(c, r, "release");
-        int k = -1;
-        StringBuilder yaml = new StringBuilder();
-        for (String line : r.output()) {
-            if (line.startsWith("@@gantry-release ")) {
-                if (k >= 0) {
-                    types.putAll(ReleaseYaml.defaultProcessTypes(yaml.toString()));
-                }
-                String[] f = line.split(" ");
-                k++;
-                int rc = Integer.parseInt(f[2]);
-                if (rc != 0) {
-                    throw new BuildFailedException(BuildErrorCode.RELEASE_FAILED, "bin/release of " + chosen.get(k).source()
-                            + " failed with exit code " + rc, rc, List.of());
-                }
-                yaml.setLength(0);
-            } else {
-                yaml.append(line).append('\n');
-            }
-        }
-        if (k >= 0) {
-            types.putAll(ReleaseYaml.defaultProcessTypes(yaml.toString()));
-        }
-        if (r.exitCode() != 0) {
-            throw new BuildFailedException(BuildErrorCode.RELEASE_FAILED, "bin/release failed (exit " + r.exitCode() + ")",
-                    r.exitCode(), r.output());
-        }
-    }
-
-    private static void checkLimits(BuildContainer c, BuildContainer.StepResult r, String step) {
+    static void checkLimits(BuildContainer c, BuildContainer.StepResult r, String step, List<String> tail) {
         if (r.timedOut() || c.timedOut()) {
             throw new BuildFailedException(BuildErrorCode.TIMEOUT, "build killed: it ran over its wall-clock limit during "
-                    + step, r.exitCode(), r.output());
+                    + step, r.exitCode(), tail);
         }
-        if (r.oomKilled()) {
+        if (r.oomKilled() && r.exitCode() != 0) {
             throw new BuildFailedException(BuildErrorCode.OOM, "build killed: it ran out of its memory limit during "
-                    + step + " (exit " + r.exitCode() + ")", r.exitCode(), r.output());
+                    + step + " (exit " + r.exitCode() + ")", r.exitCode(), tail);
         }
-    }
-
-    private static String bin(int i, String step) {
-        return BuildContainer.IN_BUILDPACKS + "/" + i + "/bin/" + step;
-    }
-
-    private static boolean chosenExplicitly(BuildRequest req, Path app) {
-        return explicitSource(req, app) != null;
     }
 
     private static String explicitSource(BuildRequest req, Path app) {
