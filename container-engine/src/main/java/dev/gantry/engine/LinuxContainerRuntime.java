@@ -142,11 +142,17 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
         }
     }
 
-    /** /etc/hosts, /etc/hostname, /etc/resolv.conf bind-mounted from the state dir, after the spec's mounts. */
+    /**
+     * /etc/hosts, /etc/hostname, /etc/resolv.conf bind-mounted from the state dir, after the spec's mounts. They
+     * replace any mount of the spec at the same places (a stack that binds the host's resolv.conf for containers
+     * on the host network): a container on its own network has its own name and address.
+     */
     private static RuntimeSpec withNetworkFiles(RuntimeSpec spec, Path dir, String id, Attachment a) {
         String hostname = spec.hostname() == null || spec.hostname().isEmpty() ? id : spec.hostname();
+        List<dev.gantry.engine.spec.MountSpec> network = EtcFiles.write(dir, hostname, a.address());
         List<dev.gantry.engine.spec.MountSpec> mounts = new ArrayList<>(spec.mounts());
-        mounts.addAll(EtcFiles.write(dir, hostname, a.address()));
+        mounts.removeIf(m -> network.stream().anyMatch(n -> n.destination().equals(m.destination())));
+        mounts.addAll(network);
         return spec.withMounts(mounts);
     }
 
