@@ -126,7 +126,7 @@ class GitPushTest {
     }
 
     @Test
-    void aPushOverSshWithARegisteredKey() throws Exception {
+    void aRealAppPushedOverSshWithARegisteredKey() throws Exception {
         // ECDSA here: ed25519 is covered by git-receiver's own tests; in this JVM, Quarkus restarts between test
         // classes would leave sshd's EdDSA security provider registered from an earlier app's class loader.
         Path key = work.resolve("id_ecdsa");
@@ -135,14 +135,15 @@ class GitPushTest {
         assertEquals(0, keygen.waitFor());
         as(token).body(Map.of("public_key", Files.readString(work.resolve("id_ecdsa.pub")).trim()))
                 .post("/api/keys").then().statusCode(201);
-        Path src = source("test:web");
+        Path src = Samples.checkout(cli, "static", work); // a real build: the static buildpack
         GitCli ssh = new GitCli(work.resolve("home-ssh"), Map.of("GIT_SSH_COMMAND", "ssh -i " + key
                 + " -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes"));
         GitCli.Result push = ssh.run(src, "push", "ssh://git@127.0.0.1:" + git.sshPort() + "/" + tenant + "/web.git",
                 "main");
         assertEquals(0, push.exitCode(), push.output());
+        assertTrue(push.output().contains("Static"), push.output());
         assertTrue(push.output().contains("is live"), push.output());
-        assertEquals("hello from web.1", RouterClient.get(RouterTestResource.httpPort, host(), "/").body());
+        assertTrue(RouterClient.get(RouterTestResource.httpPort, host(), "/").body().contains("hello from a static site"));
     }
 
     @Test

@@ -13,11 +13,9 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import dev.gantry.git.GitCli;
 import dev.gantry.platform.FileTrees;
@@ -48,7 +46,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @QuarkusTestResource(PostgresTestResource.class)
 class SampleAppPushTest {
 
-    private static final Path SAMPLES = Path.of("..", "docs", "examples", "apps");
     private static final Duration PUSH_TIMEOUT = Duration.ofMinutes(8);
 
     @TestHTTPResource("/")
@@ -129,23 +126,7 @@ class SampleAppPushTest {
         return "http://user:" + token + "@127.0.0.1:" + api.getPort() + "/git/" + tenant + "/app.git";
     }
 
-    /** A copy of a sample as its own git repository, as a user would have it. */
     private Path checkout(String sample) throws Exception {
-        Path from = SAMPLES.resolve(sample);
-        Path src = work.resolve(sample);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path to = src.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        cli.ok(src, "init", "-q");
-        cli.ok(src, "add", ".");
-        cli.ok(src, "commit", "-qm", "sample " + sample);
-        return src;
+        return Samples.checkout(cli, sample, work);
     }
 }
