@@ -114,6 +114,28 @@ public class ReconcilerTest {
     }
 
     @Test
+    void aRestartReplacesEveryInstanceWithNoFailedRequestAndUsageIsReported() throws Exception {
+        Site site = newSite("test:web");
+        scale(site, "web", 1);
+        await("1 instance up", Duration.ofSeconds(30), () -> upCount(site) == 1);
+        await("CPU and memory from the cgroup", Duration.ofSeconds(15),
+                () -> {
+                    JsonPath i = instances(site);
+                    Number memory = i.get("[0].memory");
+                    return memory != null && memory.longValue() > 0 && i.get("[0].cpu") != null;
+                });
+        String before = instances(site).getString("[0].id");
+        try (Load load = new Load(site)) {
+            as(site.token()).post("/api/apps/" + site.app() + "/restart").then().statusCode(202);
+            await("a new instance replaced the old one", Duration.ofSeconds(40), () -> engineCount(site) == 1
+                    && upCount(site) == 1 && !instances(site).getString("[0].id").equals(before));
+            load.stop();
+            assertEquals(List.of(), load.failures, "no request failed during the restart");
+        }
+        assertTrue(events(site).contains("restart"));
+    }
+
+    @Test
     void aReleaseThatNeverGetsHealthyIsRolledBackWhileTheOldOneServes() throws Exception {
         Site site = newSite("test:web");
         scale(site, "web", 1);
