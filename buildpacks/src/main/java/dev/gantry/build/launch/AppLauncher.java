@@ -30,9 +30,16 @@ import java.util.stream.Collectors;
  */
 public final class AppLauncher {
 
-    /** Sources the profile scripts, then runs $0 (the command) through the shell: `exec bash -c "$0"`. */
+    /**
+     * Sources the profile scripts, then runs $0 (the command) through the shell as a child and stays as the
+     * container's PID 1, forwarding SIGTERM/SIGHUP to it and exiting with its status. Not {@code exec}: the kernel
+     * ignores signals that PID 1 has no handler for, so an app exec'd as PID 1 (node, python, busybox httpd)
+     * would sleep through every stop until the SIGKILL after the grace period — Docker's "PID 1 problem".
+     */
     static final String LAUNCHER = "cd /app; for f in /app/.profile.d/*.sh; do [ -r \"$f\" ] && . \"$f\"; done; unset f; "
-            + "exec \"$GANTRY_SHELL\" -c \"$0\"";
+            + "\"$GANTRY_SHELL\" -c \"$0\" & child=$!; "
+            + "trap 'kill -TERM $child 2>/dev/null' TERM; trap 'kill -HUP $child 2>/dev/null' HUP; "
+            + "while :; do wait $child; status=$?; kill -0 $child 2>/dev/null || exit $status; done";
 
     private AppLauncher() {
     }

@@ -25,8 +25,8 @@ public interface InstanceBackend {
     /** Waits for an instance to exit; empty if it still runs after {@code timeout}. */
     Optional<Instance.Exit> awaitExit(String id, Duration timeout);
 
-    /** SIGTERM, then SIGKILL after {@code grace}; returns when the instance has exited. */
-    void stop(String id, Duration grace);
+    /** SIGTERM, then SIGKILL after {@code grace}; returns how it ended (null if it was already gone). */
+    Instance.Exit stop(String id, Duration grace);
 
     /** Removes an instance and everything it had (force-killing it if it still runs). Missing is fine. */
     void remove(String id);

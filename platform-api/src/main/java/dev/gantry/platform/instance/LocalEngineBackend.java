@@ -184,13 +184,15 @@ public class LocalEngineBackend implements InstanceBackend {
     }
 
     @Override
-    public void stop(String id, Duration grace) {
+    public Instance.Exit stop(String id, Duration grace) {
         try {
-            runtime.stop(id, grace);
+            ExitStatus e = runtime.stop(id, grace);
+            return e == null ? null : new Instance.Exit(e.exitCode(), e.oomKilled());
         } catch (EngineException e) {
             if (e.code() != ErrorCode.NOT_FOUND) {
                 throw e;
             }
+            return null;
         }
     }
 

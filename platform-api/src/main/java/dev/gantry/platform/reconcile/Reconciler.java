@@ -461,11 +461,11 @@ public class Reconciler {
             while (System.nanoTime() < deadline && publisher.inFlight(i.host(), i.port()) > 0) {
                 Thread.sleep(100);
             }
-            backend.stop(i.id(), config.instances().stopGrace());
+            Instance.Exit exit = backend.stop(i.id(), config.instances().stopGrace());
             shipLog(i);
             backend.remove(i.id());
             logs.append(i.labels().appId(), "gantry", i.labels().slot(), "Stopped " + i.labels().slot()
-                    + " (release v" + i.labels().release() + ")");
+                    + " (release v" + i.labels().release() + ")" + (exit == null ? "" : ": " + exit.describe()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

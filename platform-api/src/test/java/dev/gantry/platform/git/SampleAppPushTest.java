@@ -100,6 +100,21 @@ class SampleAppPushTest {
         assertTrue(a.body().contains(answer), a.body());
     }
 
+    /**
+     * The app is not PID 1 in its container (the launcher is, and forwards signals), so a stop ends it with
+     * SIGTERM at once instead of waiting out the grace period for SIGKILL.
+     */
+    @Test
+    void aStoppingInstanceGetsSigterm() throws Exception {
+        Path src = checkout("procfile");
+        cli.start(src, "push", remote(), "main").await(PUSH_TIMEOUT).ok();
+        as(token).body(Map.of("web", Map.of("quantity", 0))).patch("/api/apps/app/formation").then().statusCode(200);
+        await("the instance stopped", Duration.ofSeconds(30), () -> as(token)
+                .get("/api/apps/app/logs?source=gantry&lines=100").asString().contains("Stopped web.1"));
+        String log = as(token).get("/api/apps/app/logs?source=gantry&lines=100").asString();
+        assertTrue(log.contains("killed by signal 15 (exit 143)"), log);
+    }
+
     /** A changed app replaces the running one under load with no failed request. */
     @Test
     void aSecondPushSwitchesWithNoFailedRequest() throws Exception {
