@@ -75,7 +75,6 @@ async function processes(app, section) {
   const scaleBox = h('div');
   const quotaLine = h('p', { class: 'muted', 'data-testid': 'quota-line' });
   const status = messageBox();
-  let editing = false;
   replace(section,
     h('section', { 'aria-labelledby': 'instances-title' }, h('h2', { id: 'instances-title' }, 'Instances'), instancesBox),
     h('section', { 'aria-labelledby': 'scale-title' }, h('h2', { id: 'scale-title' }, 'Scale'), quotaLine, status, scaleBox));
@@ -84,12 +83,12 @@ async function processes(app, section) {
     const forms = Object.entries(formation).map(([type, f]) => scaleForm(app, type, f, status, refresh));
     forms.push(addTypeForm(app, Object.keys(formation).length === 0 ? 'web' : '', status, refresh));
     replace(scaleBox, forms);
-    // Do not re-render under the user's hands while they edit a field.
-    for (const input of scaleBox.querySelectorAll('input, select')) {
-      input.addEventListener('focus', () => { editing = true; });
-      input.addEventListener('blur', () => { editing = false; });
-    }
   };
+  // Polling must not re-render the forms under the user's hands: not while focus is in them, nor while a field
+  // holds an edit not yet applied.
+  const editing = () => scaleBox.contains(document.activeElement)
+    || [...scaleBox.querySelectorAll('input')].some((i) => i.value !== i.defaultValue)
+    || [...scaleBox.querySelectorAll('option')].some((o) => o.selected !== o.defaultSelected);
 
   const refresh = async (force) => {
     const [formation, instances, quota] = await Promise.all([
@@ -107,7 +106,7 @@ async function processes(app, section) {
     const of = (u, l) => `${u} of ${l === null ? 'unlimited' : l}`;
     quotaLine.textContent = `Your quota: instances ${of(used.instances, limit.instances)}, memory ${of(used.memory, limit.memory)}, `
       + `CPUs ${of(used.cpus, limit.cpus)} in use (all apps).`;
-    if (force === true || !editing) renderScale(formation);
+    if (force === true || !editing()) renderScale(formation);
   };
   try {
     await refresh(true);
