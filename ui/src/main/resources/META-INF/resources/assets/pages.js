@@ -103,10 +103,11 @@ function bar(label, used, limit, show) {
   const text = limit === null || limit === undefined
     ? `${show(used)} used, no limit`
     : `${show(used)} of ${show(limit)} used (${percent}%)`;
+  const fill = h('div', { class: `fill${percent >= 90 ? ' high' : ''}` });
+  fill.style.width = `${percent}%`; // through CSSOM: the page's CSP allows no inline style attributes
   return h('div', { class: 'bar-row' },
     h('div', { class: 'bar-label' }, h('strong', {}, label), ' ', h('span', {}, text)),
-    h('div', { class: 'bar', 'aria-hidden': 'true' },
-      h('div', { class: `fill${percent >= 90 ? ' high' : ''}`, style: `width:${percent}%` })));
+    h('div', { class: 'bar', 'aria-hidden': 'true' }, fill));
 }
 
 export function quotaBars(quota) {

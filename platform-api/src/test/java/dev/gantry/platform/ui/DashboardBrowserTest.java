@@ -62,6 +62,7 @@ class DashboardBrowserTest {
     private BrowserContext context;
     private Page page;
     private String testName;
+    private final List<String> policyViolations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startBrowser() throws Exception {
@@ -98,6 +99,11 @@ class DashboardBrowserTest {
         context.setDefaultTimeout(15_000);
         page = context.newPage();
         page.onPageError(error -> System.err.println("browser page error: " + error));
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error") && m.text().contains("Content Security Policy")) {
+                policyViolations.add(m.text());
+            }
+        });
     }
 
     @AfterEach
@@ -292,6 +298,7 @@ class DashboardBrowserTest {
         given().cookie(DashboardSessions.COOKIE, session).get("/api/apps").then().statusCode(401);
         page.reload();
         assertThat(heading("Sign in to Gantry")).isVisible();
+        assertTrue(policyViolations.isEmpty(), "the pages break their own Content-Security-Policy: " + policyViolations);
     }
 
     @Test

@@ -37,6 +37,8 @@ class DashboardSessionTest {
                 .body(containsString("<script type=\"module\" src=\"/assets/app.js\">"));
         given().get("/assets/app.js").then().statusCode(200).body(containsString("hashchange"));
         given().get("/assets/gantry.css").then().statusCode(200);
+        given().get("/").then().header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("X-Frame-Options", "DENY");
     }
 
     @Test
