@@ -40,7 +40,22 @@ function errorText(el, e) {
 
 async function overview(app, section) {
   const summary = h('dl', { class: 'facts' });
-  replace(section, summary, pushInstructions(app));
+  const status = messageBox();
+  const remove = h('button', {
+    type: 'button', class: 'danger',
+    onclick: async () => {
+      if (!confirm(`Delete ${app.name} with its config, releases, instances and logs? This cannot be undone.`)) return;
+      try {
+        await del(base(app));
+        location.hash = '#/';
+      } catch (e) {
+        message(status, 'error', `Not deleted: ${e.message}`);
+      }
+    },
+  }, `Delete ${app.name}`);
+  replace(section, summary, pushInstructions(app),
+    h('section', { class: 'card', 'aria-labelledby': 'danger-title' }, h('h2', { id: 'danger-title' }, 'Delete this app'),
+      h('p', {}, 'Stops its instances and deletes its config vars, releases, events and logs.'), remove, status));
   return every(5000, async () => {
     const [formation, instances, releaseList] = await Promise.all([
       get(`${base(app)}/formation`), getOptional(`${base(app)}/instances`), get(`${base(app)}/releases`)]);
@@ -75,8 +90,24 @@ async function processes(app, section) {
   const scaleBox = h('div');
   const quotaLine = h('p', { class: 'muted', 'data-testid': 'quota-line' });
   const status = messageBox();
+  const restartStatus = messageBox();
+  const restart = h('button', {
+    type: 'button', class: 'secondary small',
+    onclick: async () => {
+      restart.disabled = true;
+      try {
+        await post(`${base(app)}/restart`);
+        message(restartStatus, 'success', 'Restarting: new instances start and pass their health check before the old ones stop.');
+      } catch (e) {
+        message(restartStatus, 'error', e.status === 404 && e.problem && e.problem.type === 'urn:gantry:problem:not-found'
+          ? 'This platform cannot restart instances yet.' : `Not restarted: ${e.message}`);
+      }
+      restart.disabled = false;
+    },
+  }, 'Restart all instances');
   replace(section,
-    h('section', { 'aria-labelledby': 'instances-title' }, h('h2', { id: 'instances-title' }, 'Instances'), instancesBox),
+    h('section', { 'aria-labelledby': 'instances-title' },
+      h('div', { class: 'title-row' }, h('h2', { id: 'instances-title' }, 'Instances'), restart), restartStatus, instancesBox),
     h('section', { 'aria-labelledby': 'scale-title' }, h('h2', { id: 'scale-title' }, 'Scale'), quotaLine, status, scaleBox));
 
   const renderScale = (formation) => {

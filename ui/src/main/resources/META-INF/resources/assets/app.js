@@ -39,7 +39,10 @@ async function start() {
   route();
 }
 
+let generation = 0;
+
 async function route() {
+  const mine = ++generation;
   if (leave) {
     try { leave(); } catch (e) { /* already stopped */ }
     leave = null;
@@ -58,8 +61,14 @@ async function route() {
       const context = { session, params: match.slice(1), main };
       try {
         const stop = await view()(context);
+        if (mine !== generation) {
+          // The user moved on while this view was loading: stop what it started, leave the page to the newer view.
+          if (typeof stop === 'function') stop();
+          return;
+        }
         if (typeof stop === 'function') leave = stop;
       } catch (e) {
+        if (mine !== generation) return;
         if (e.status !== 401) replace(main, h('h1', {}, 'Something went wrong'), h('p', { class: 'message error', role: 'alert' }, e.message));
       }
       focusHeading();

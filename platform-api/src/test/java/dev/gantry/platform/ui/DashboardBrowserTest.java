@@ -48,97 +48,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
-class DashboardBrowserTest {
-
-    static final Path CHROMIUM = Paths.get(System.getProperty("gantry.chromium", "/usr/bin/chromium"));
-    static final Path SCREENSHOTS = Paths.get("target", "screenshots");
-
-    private static Playwright playwright;
-    private static Browser browser;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    private BrowserContext context;
-    private Page page;
-    private String testName;
-    private final List<String> policyViolations = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            String reason = "SKIPPED: the dashboard browser tests need Chromium at " + CHROMIUM
-                    + " (Debian: apt-get install chromium; .ci/run installs it)";
-            System.err.println("\n*** " + reason + " ***\n");
-            Assumptions.abort(reason);
-        }
-        Files.createDirectories(SCREENSHOTS);
-        playwright = Playwright.create(new Playwright.CreateOptions()
-                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(CHROMIUM).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run")));
-        PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
-    @BeforeEach
-    void newPage(TestInfo info) {
-        testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
-        context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
-        context.setDefaultTimeout(15_000);
-        page = context.newPage();
-        page.onPageError(error -> System.err.println("browser page error: " + error));
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error") && m.text().contains("Content Security Policy")) {
-                policyViolations.add(m.text());
-            }
-        });
-    }
-
-    @AfterEach
-    void closePage() {
-        if (page != null) {
-            shot("last");
-        }
-        if (context != null) {
-            context.close();
-        }
-    }
-
-    private void shot(String name) {
-        page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-                .setPath(SCREENSHOTS.resolve(testName + "-" + name + ".png")));
-    }
-
-    private Locator button(String name) {
-        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
-    }
-
-    private Locator heading(String name) {
-        return page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName(name).setLevel(1));
-    }
-
-    private Locator link(String name) {
-        return page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name).setExact(true));
-    }
-
-    private void signIn(String token) {
-        page.navigate(root.toString());
-        assertThat(heading("Sign in to Gantry")).isVisible();
-        page.getByLabel("API token").fill(token);
-        button("Sign in").click();
-    }
+class DashboardBrowserTest extends BrowserTestBase {
 
     @Test
     void aWrongTokenIsRefusedWithAMessage() {
@@ -215,6 +125,10 @@ class DashboardBrowserTest {
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("over its quota of 2G (512M in use now)");
         shot("processes-refused");
         assertThat(web.getByLabel("Instances")).hasValue("2");
+        // A rolling restart, or a sentence saying this platform cannot restart yet.
+        button("Restart all instances").click();
+        assertThat(page.locator("#tab .message").first())
+                .hasText(Pattern.compile("Restarting: new instances start.*|This platform cannot restart instances yet\\."));
 
         // A config var makes a new release.
         link("Config vars").click();
@@ -276,6 +190,16 @@ class DashboardBrowserTest {
         assertThat(page.getByTestId("quota")).containsText("512M of 2G used");
         shot("quota");
 
+        // Deleting an app (after a confirmation) returns to the list without it.
+        as(token).body(Map.of("name", "scratch")).post("/api/apps").then().statusCode(201);
+        page.navigate(root + "#/apps/scratch");
+        assertThat(heading("scratch")).isVisible();
+        page.onceDialog(dialog -> dialog.accept());
+        button("Delete scratch").click();
+        assertThat(heading("Apps")).isVisible();
+        assertThat(link("shop")).isVisible();
+        assertThat(link("scratch")).hasCount(0);
+
         // A phone-sized screen.
         page.setViewportSize(390, 844);
         page.navigate(root + "#/apps/shop/processes");
@@ -333,112 +257,5 @@ class DashboardBrowserTest {
         assertThat(page.locator(".command pre")).containsText(Pattern.compile("gantry_\\S+"));
         assertThat(page.locator("tr[data-tenant=" + created + "]")).isVisible();
         shot("tenant-created");
-    }
-
-    /**
-     * The deploy journey: {@code git push} a sample app while the Builds page is open, watch its build log arrive
-     * live, then scale web to 2 from the page and see two running instances. It needs the platform's git over
-     * HTTP, builds and instances (the reconciler); until those answer, it is skipped with the reason.
-     */
-    @Test
-    void deployByGitPushWatchTheBuildLiveAndScaleToTwo() throws Exception {
-        String tenant = uniqueName("d");
-        String token = newTenant(tenant);
-        as(token).body(Map.of("name", "hello")).post("/api/apps").then().statusCode(201);
-        requireDeployWiring(token, tenant);
-
-        signIn(token);
-        assertThat(heading("Apps")).isVisible();
-        page.navigate(root + "#/apps/hello/builds");
-        assertThat(page.getByTestId("build-log-state")).containsText("Live");
-
-        Path repo = sampleAppRepository();
-        String remote = "http://git:" + token + "@" + root.getHost() + ":" + root.getPort() + "/git/" + tenant
-                + "/hello.git";
-        Process push = new ProcessBuilder("git", "push", remote, "main").directory(repo.toFile())
-                .redirectErrorStream(true).redirectOutput(repo.resolveSibling("push.log").toFile()).start();
-        try {
-            // Build output appears on the open page, with no reload, while the push runs.
-            assertThat(page.locator("[data-testid=build-log] .src-build").first())
-                    .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
-                            .setTimeout(Duration.ofMinutes(3).toMillis()));
-            shot("build-log-live");
-            assertTrue(push.waitFor(5, TimeUnit.MINUTES), "git push finished");
-            String pushLog = Files.readString(repo.resolveSibling("push.log"), StandardCharsets.UTF_8);
-            assertTrue(push.exitValue() == 0, "git push succeeded:\n" + pushLog);
-        } finally {
-            push.destroyForcibly();
-        }
-        assertThat(page.locator("tr[data-build]").first()).isVisible();
-        shot("builds-after-push");
-
-        // Scale web to 2 from the page; two instances come up and show their state, release and uptime.
-        link("Processes").click();
-        Locator web = page.getByRole(AriaRole.FORM, new Page.GetByRoleOptions().setName("Scale web"));
-        if (web.count() == 0) {
-            Locator add = page.getByRole(AriaRole.FORM, new Page.GetByRoleOptions().setName("Add a process type"));
-            add.getByLabel("Process type").fill("web");
-            add.getByLabel("Instances").fill("2");
-            add.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Scale type")).click();
-        } else {
-            web.getByLabel("Instances").fill("2");
-            web.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Scale")).click();
-        }
-        assertThat(page.locator(".message.success")).containsText("web is now 2");
-        Locator running = page.locator("tr[data-instance] td.state-up, tr[data-instance] td.state-running");
-        assertThat(running).hasCount(2, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions()
-                .setTimeout(Duration.ofMinutes(2).toMillis()));
-        assertThat(page.locator("tr[data-instance]").first()).containsText("v");
-        shot("two-instances");
-        link("Overview").click();
-        assertThat(page.locator(".facts")).containsText("running (2)");
-        shot("overview-running");
-    }
-
-    /** The sample app pushed by the deploy test: a Procfile web process (busybox httpd) and a page. */
-    private static Path sampleAppRepository() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("gantry-ui-sample-").resolve("hello");
-        Files.createDirectories(dir.resolve("public"));
-        Files.writeString(dir.resolve("Procfile"), "web: busybox httpd -f -p $PORT -h public\n");
-        Files.writeString(dir.resolve("public/index.html"), "<h1>hello from gantry</h1>\n");
-        git(dir, "init", "-q", "-b", "main");
-        git(dir, "add", ".");
-        git(dir, "-c", "user.name=ui test", "-c", "user.email=ui@test", "commit", "-q", "-m", "hello");
-        return dir;
-    }
-
-    private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + out);
-        }
-    }
-
-    /** Skips (loudly, with the reason) unless git, git over HTTP, builds and instances are wired in. */
-    private void requireDeployWiring(String token, String tenant) {
-        List<String> missing = new java.util.ArrayList<>();
-        if (!Files.isExecutable(Paths.get("/usr/bin/git"))) {
-            missing.add("the git client (/usr/bin/git)");
-        }
-        if (as(token).get("/api/apps/hello/builds").statusCode() != 200) {
-            missing.add("GET /api/apps/{app}/builds");
-        }
-        if (as(token).get("/api/apps/hello/instances").statusCode() != 200) {
-            missing.add("GET /api/apps/{app}/instances");
-        }
-        int refs = given().auth().preemptive().basic("git", token)
-                .get("/git/" + tenant + "/hello.git/info/refs?service=git-receive-pack").statusCode();
-        if (refs != 200) {
-            missing.add("git over HTTP at /git/<tenant>/<app>.git (info/refs answered " + refs + ")");
-        }
-        if (!missing.isEmpty()) {
-            String reason = "SKIPPED: the deploy journey needs " + String.join(", ", missing)
-                    + " on this platform (the reconciler/builds/git wiring)";
-            System.err.println("\n*** " + reason + " ***\n");
-            Assumptions.abort(reason);
-        }
     }
 }
