@@ -57,9 +57,18 @@ export async function getOptional(path) {
   try {
     return await get(path);
   } catch (e) {
-    if (e.status === 404 && e.problem && e.problem.type === 'urn:gantry:problem:not-found') return null;
+    if (missingEndpoint(e)) return null;
     throw e;
   }
+}
+
+/**
+ * A 404 about the path itself (the generic not-found problem, or no problem document at all), as opposed to a
+ * 404 about a thing the path names (app-not-found and the like).
+ */
+export function missingEndpoint(e) {
+  if (e.status !== 404) return false;
+  return !e.problem || !e.problem.type || e.problem.type === 'urn:gantry:problem:not-found';
 }
 
 export const enc = encodeURIComponent;

@@ -1,7 +1,7 @@
 // One app: overview, processes (instances + scale), releases, config vars, domains, builds, logs, events.
 // Live data without reloads: polling while the tab is visible, and Server-Sent Events for logs.
 
-import { get, getOptional, post, patch, del, enc } from './api.js';
+import { get, getOptional, post, patch, del, enc, missingEndpoint } from './api.js';
 import { h, replace, message, messageBox, every, ago, when, bytes, table, megabytes } from './dom.js';
 import { pushInstructions, stateOf } from './pages.js';
 
@@ -99,7 +99,7 @@ async function processes(app, section) {
         await post(`${base(app)}/restart`);
         message(restartStatus, 'success', 'Restarting: new instances start and pass their health check before the old ones stop.');
       } catch (e) {
-        message(restartStatus, 'error', e.status === 404 && e.problem && e.problem.type === 'urn:gantry:problem:not-found'
+        message(restartStatus, 'error', missingEndpoint(e)
           ? 'This platform cannot restart instances yet.' : `Not restarted: ${e.message}`);
       }
       restart.disabled = false;

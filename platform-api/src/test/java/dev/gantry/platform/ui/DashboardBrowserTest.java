@@ -8,38 +8,18 @@ import static dev.gantry.platform.ApiClient.uniqueName;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.Cookie;
 import dev.gantry.platform.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium}, never a downloaded browser), against the
@@ -96,7 +76,8 @@ class DashboardBrowserTest extends BrowserTestBase {
         link("Apps").click();
         Locator row = page.locator("tr", new Page.LocatorOptions().setHas(link("shop")));
         assertThat(row).containsText("http://shop." + tenant + ".localhost:8000/");
-        assertThat(row).containsText("not scaled");
+        // "not scaled" from the formation alone; "not running" where the platform reports instances.
+        assertThat(row.locator("td[data-state]")).hasText(Pattern.compile("not scaled|not running"));
         shot("apps");
 
         // The app page.
@@ -178,6 +159,12 @@ class DashboardBrowserTest extends BrowserTestBase {
         as(token).body(Map.of("LATE_VAR", "1")).patch("/api/apps/shop/config").then().statusCode(200);
         assertThat(log).containsText("Release v5: Set LATE_VAR");
         shot("logs");
+
+        // Removing a config var makes a release too.
+        link("Config vars").click();
+        button("Remove LATE_VAR").click();
+        assertThat(page.locator(".message.success")).hasText("LATE_VAR is removed. New release v6: Unset LATE_VAR.");
+        assertThat(page.locator("tr[data-var=LATE_VAR]")).hasCount(0);
 
         // The build page copes with a platform that has no builds yet, and its log stream is connected.
         link("Builds").click();
