@@ -25,10 +25,18 @@ export async function api(method, path, body) {
     options.body = JSON.stringify(body);
   }
   let response;
-  try {
-    response = await fetch(path, options);
-  } catch (e) {
-    throw new ApiError(0, 'Gantry could not be reached: check that it is running and that you are online.');
+  // A GET that fails on the network (e.g. a kept-alive connection closed under it) is tried twice more; other
+  // methods are not repeated, since they change things.
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      response = await fetch(path, options);
+      break;
+    } catch (e) {
+      if (method !== 'GET' || attempt >= 2) {
+        throw new ApiError(0, 'Gantry could not be reached: check that it is running and that you are online.');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300 * (attempt + 1)));
+    }
   }
   if (response.status === 204) return null;
   const text = await response.text();

@@ -69,7 +69,10 @@ async function route() {
         if (typeof stop === 'function') leave = stop;
       } catch (e) {
         if (mine !== generation) return;
-        if (e.status !== 401) replace(main, h('h1', {}, 'Something went wrong'), h('p', { class: 'message error', role: 'alert' }, e.message));
+        if (e.status !== 401) {
+          replace(main, h('h1', {}, 'Something went wrong'), h('p', { class: 'message error', role: 'alert' }, e.message),
+            h('p', {}, h('button', { type: 'button', onclick: () => route() }, 'Try again')));
+        }
       }
       focusHeading();
       markCurrent(path);
