@@ -39,6 +39,7 @@ class DashboardSessionTest {
         given().get("/assets/gantry.css").then().statusCode(200);
         given().get("/").then().header("Content-Security-Policy", containsString("script-src 'self'"))
                 .header("X-Frame-Options", "DENY");
+        given().get("/assets/app.js").then().header("Cache-Control", "no-cache");
     }
 
     @Test
