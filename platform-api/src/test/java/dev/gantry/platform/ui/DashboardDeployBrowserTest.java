@@ -23,18 +23,19 @@ import com.microsoft.playwright.options.AriaRole;
 import dev.gantry.platform.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import dev.gantry.platform.reconcile.ReconcilerProfile;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The deploy journey in the browser: {@code git push} a sample app while the app's Builds page is open, watch the
  * build log arrive live, then scale web to 2 from the page and see two running instances. It needs git over HTTP,
- * builds, instances and a router beside the platform; until the platform has them it is skipped with the reason.
- * With the reconciler's test set-up (a router and test images), annotate this class with
- * {@code @TestProfile(ReconcilerProfile.class)}: the sample repository carries both a {@code Procfile} and the test
- * builder's {@code gantry-test-image} file.
+ * builds, instances and a router beside the platform (the reconciler's test set-up: a real router, test images);
+ * the sample repository carries both a {@code Procfile} and the test builder's {@code gantry-test-image} file.
  */
 @QuarkusTest
+@TestProfile(ReconcilerProfile.class)
 @QuarkusTestResource(PostgresTestResource.class)
 class DashboardDeployBrowserTest extends BrowserTestBase {
 
