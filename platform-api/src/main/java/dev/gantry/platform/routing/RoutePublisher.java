@@ -19,6 +19,7 @@ import dev.gantry.platform.GantryConfig;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.app.AppCreated;
 import dev.gantry.platform.app.AppDeleted;
+import dev.gantry.platform.domain.Domain;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -88,7 +89,8 @@ public class RoutePublisher {
     public RouteTable currentTable() {
         List<RouteTable.Route> routes = QuarkusTransaction.requiringNew().call(() -> App.<App>list(
                 "select a from App a join fetch a.tenant order by a.tenant.name, a.name").stream()
-                .map(a -> new RouteTable.Route(a.name + "." + a.tenant.name, List.of(), instancesOf(a),
+                .map(a -> new RouteTable.Route(a.name + "." + a.tenant.name,
+                        Domain.ofApp(a).stream().map(d -> d.hostname).toList(), instancesOf(a),
                         a.healthCheckPath == null ? null : Map.of("health_check_path", a.healthCheckPath)))
                 .toList());
         return new RouteTable(0, routes);

@@ -95,6 +95,27 @@ public class ReconcilerTest {
     }
 
     @Test
+    void aCustomDomainIsRoutedAndBelongsToOneAppOnly() {
+        Site site = newSite("test:web");
+        scale(site, "web", 1);
+        await("1 instance up", Duration.ofSeconds(30), () -> upCount(site) == 1);
+        String domain = site.tenant() + ".example.test";
+        as(site.token()).body(Map.of("hostname", domain.toUpperCase())).post("/api/apps/web/domains")
+                .then().statusCode(201).body("hostname", org.hamcrest.Matchers.equalTo(domain));
+        await("the router answers the custom domain", Duration.ofSeconds(15),
+                () -> RouterClient.get(RouterTestResource.httpPort, domain, "/").body().equals("hello from web.1"));
+
+        Site other = newSite("test:web");
+        as(other.token()).body(Map.of("hostname", domain)).post("/api/apps/web/domains").then().statusCode(409);
+        as(other.token()).body(Map.of("hostname", "not a host")).post("/api/apps/web/domains").then().statusCode(422);
+        as(other.token()).body(Map.of("hostname", "web.x.localhost")).post("/api/apps/web/domains").then().statusCode(422);
+
+        as(site.token()).delete("/api/apps/web/domains/" + domain).then().statusCode(204);
+        await("the domain is gone from the router", Duration.ofSeconds(15),
+                () -> RouterClient.get(RouterTestResource.httpPort, domain, "/").status() == 404);
+    }
+
+    @Test
     void aConfigChangeRollsWithNoFailedRequest() throws Exception {
         Site site = newSite("test:web");
         scale(site, "web", 2);
