@@ -148,8 +148,12 @@ public class ReconcilerTest {
         String before = instances(site).getString("[0].id");
         try (Load load = new Load(site)) {
             as(site.token()).post("/api/apps/" + site.app() + "/restart").then().statusCode(202);
-            await("a new instance replaced the old one", Duration.ofSeconds(40), () -> engineCount(site) == 1
-                    && upCount(site) == 1 && !instances(site).getString("[0].id").equals(before));
+            await("a new instance replaced the old one", Duration.ofSeconds(40), () -> {
+                JsonPath now = instances(site); // one snapshot: the list changes between calls during a pass
+                List<String> states = now.getList("state");
+                return engineCount(site) == 1 && states.size() == 1 && "up".equals(states.get(0))
+                        && now.getString("[0].id") != null && !now.getString("[0].id").equals(before);
+            });
             load.stop();
             assertEquals(List.of(), load.failures, "no request failed during the restart");
         }
@@ -184,8 +188,12 @@ public class ReconcilerTest {
         await("1 instance up", Duration.ofSeconds(30), () -> upCount(site) == 1);
         Instance first = backend.list().stream().filter(i -> i.labels().app().equals(site.app())).findFirst().orElseThrow();
         backend.stop(first.id(), Duration.ZERO); // as if the app's process died
-        await("a replacement is up", Duration.ofSeconds(30), () -> upCount(site) == 1
-                && !instances(site).getString("[0].id").equals(first.id()));
+        await("a replacement is up", Duration.ofSeconds(30), () -> {
+            JsonPath now = instances(site); // one snapshot: the list changes between calls during a pass
+            List<String> states = now.getList("state");
+            return states.size() == 1 && "up".equals(states.get(0)) && now.getString("[0].id") != null
+                    && !now.getString("[0].id").equals(first.id());
+        });
         assertEquals(1, instances(site).getInt("[0].restarts"));
         assertTrue(events(site).contains("instance.crash"), "the crash is an event");
 
