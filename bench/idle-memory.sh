@@ -14,7 +14,7 @@ log="$data/gantry-up.log"
 
 ./gantry build >/dev/null
 GANTRY_DATA_DIR="$data" GANTRY_API_PORT="$PORT" GANTRY_NO_BUILD=1 GANTRY_ROUTER_HTTP_PORT=$((PORT + 1)) \
-  GANTRY_ROUTER_HTTPS_PORT=$((PORT + 2)) GANTRY_ROUTER_ADMIN_PORT=$((PORT + 3)) ./gantry up >"$log" 2>&1 &
+  GANTRY_ROUTER_HTTPS_PORT=$((PORT + 2)) GANTRY_ROUTER_ADMIN_PORT=$((PORT + 3)) GANTRY_SSH_PORT=$((PORT + 4)) ./gantry up >"$log" 2>&1 &
 pid=$!
 cleanup() {
   kill -TERM "$pid" 2>/dev/null || true
