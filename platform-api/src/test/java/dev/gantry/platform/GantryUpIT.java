@@ -286,6 +286,9 @@ class GantryUpIT {
                 runtime.cgroups().destroy("gantry/acme");
             }
         }
+        if (runtime.cgroups().children("gantry").isEmpty()) {
+            runtime.cgroups().destroy("gantry");
+        }
     }
 
     /** If a failed test left the owned database running, stop it: it is ours, and its pid is in its lock file. */

@@ -75,6 +75,21 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
             return;
         }
         LinuxContainerRuntime runtime = new LinuxContainerRuntime(engineState);
+        try {
+            removeContainers(runtime);
+        } finally {
+            // The top of the platform's cgroup tree, once nothing is left under it (rmdir refuses otherwise).
+            try {
+                if (runtime.cgroups().children("gantry").isEmpty()) {
+                    runtime.cgroups().destroy("gantry");
+                }
+            } catch (RuntimeException inUse) {
+                // another Gantry on this machine still uses it
+            }
+        }
+    }
+
+    private static void removeContainers(LinuxContainerRuntime runtime) {
         for (ContainerState c : runtime.list()) {
             try {
                 runtime.delete(c.id(), true);

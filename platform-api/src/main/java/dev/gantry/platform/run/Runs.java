@@ -16,7 +16,9 @@ import dev.gantry.platform.instance.Instance;
 import dev.gantry.platform.instance.InstanceBackend;
 import dev.gantry.platform.instance.InstanceLabels;
 import dev.gantry.platform.instance.LaunchRequest;
+import dev.gantry.platform.quota.Quota;
 import dev.gantry.platform.quota.QuotaGuard;
+import dev.gantry.platform.reconcile.Reconciler;
 import dev.gantry.platform.quota.Resources;
 import dev.gantry.platform.quota.Usage;
 import dev.gantry.platform.release.Release;
@@ -52,8 +54,11 @@ public class Runs {
     @Inject
     dev.gantry.platform.logs.LogStore logs;
 
+    @Inject
+    Reconciler reconciler;
+
     /** What to launch, read and checked in one short transaction (the run itself holds none). */
-    record Prepared(long appId, LaunchRequest launch, Duration timeout) {
+    record Prepared(long appId, LaunchRequest launch, Duration timeout, Quota tenantQuota) {
     }
 
     Prepared prepare(App app, RunRequest body, String actor) {
@@ -78,7 +83,7 @@ public class Runs {
                 release.version, "run", Instant.now());
         audit.record(app, "run", "Running `" + body.command() + "` on v" + release.version, actor);
         return new Prepared(app.id, new LaunchRequest(id, labels, release.image, body.command(), env, memoryMb,
-                millicpus, app.egress), Duration.ofSeconds(timeout));
+                millicpus, app.egress), Duration.ofSeconds(timeout), app.tenant.quota());
     }
 
     /** Runs it; every line of output goes to {@code output} as it comes. Always removes the container. */
@@ -97,6 +102,7 @@ public class Runs {
         };
         String id = p.launch().id();
         try {
+            reconciler.limitTenant(p.launch().labels().tenant(), p.tenantQuota()); // runs count in the tenant's budget
             backend.launch(p.launch());
             long offset = 0;
             long deadline = started + p.timeout().toNanos();

@@ -57,10 +57,13 @@ class RunApiTest {
         });
     }
 
+    /** Deleting the tenant removes its cgroup too (runs are inside it): checked every time. */
     @AfterEach
     void cleanUp() {
         if (tenant != null) {
             asAdmin().delete("/api/tenants/" + tenant);
+            dev.gantry.platform.Await.await("the tenant's cgroup is removed", java.time.Duration.ofSeconds(15),
+                    () -> !java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/cgroup/memory/gantry", tenant)));
         }
     }
 
