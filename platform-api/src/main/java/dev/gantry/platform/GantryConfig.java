@@ -138,4 +138,39 @@ public interface GantryConfig {
         @WithDefault("5m")
         Duration stableAfter();
     }
+
+    /** An existing Kubernetes cluster that tenants or apps can be placed on (none by default). */
+    Kubernetes kubernetes();
+
+    interface Kubernetes {
+        /** The kubeconfig to reach the cluster with; without it the {@code kubernetes} backend is unavailable. */
+        Optional<Path> kubeconfig();
+
+        /** Names the cluster in messages; by default the kubeconfig's current context. */
+        Optional<String> name();
+
+        /**
+         * Where app images are pushed for the cluster to pull, {@code host[:port][/prefix]}; each app's image is
+         * {@code <registry>/<tenant>/<app>@sha256:…}. Plain HTTP for loopback addresses, HTTPS otherwise.
+         */
+        Optional<String> registry();
+
+        Optional<String> registryUsername();
+
+        Optional<String> registryPassword();
+
+        /** A Secret of type dockerconfigjson in each tenant namespace that lets the kubelet pull from the registry. */
+        Optional<String> imagePullSecret();
+
+        /**
+         * {@code endpoints}: the router sends traffic straight to ready pod addresses (the pod network is reachable
+         * from this machine); {@code ingress}: Gantry creates an Ingress per app host instead (see docs/kubernetes.md).
+         */
+        @WithDefault("endpoints")
+        String routing();
+
+        /** How often app logs are copied from running pods into Gantry's log stream. */
+        @WithDefault("5s")
+        Duration logInterval();
+    }
 }

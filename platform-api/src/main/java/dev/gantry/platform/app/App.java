@@ -34,6 +34,15 @@ public class App extends TenantOwnedEntity {
     @Column(nullable = false)
     public boolean egress = true;
 
+    /** {@code local} or {@code kubernetes} (see {@link dev.gantry.platform.placement.Backend}); null inherits the tenant's. */
+    @Column
+    public String backend;
+
+    /** Where this app's instances run. */
+    public dev.gantry.platform.placement.Backend effectiveBackend() {
+        return dev.gantry.platform.placement.Backend.effective(backend, tenant.backend);
+    }
+
     public static List<App> ofTenant(Tenant tenant) {
         return list("tenant.id = ?1 order by name", tenant.id);
     }

@@ -9,6 +9,8 @@ import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.api.Names;
 import dev.gantry.platform.auth.CurrentCaller;
 import dev.gantry.platform.event.Audit;
+import dev.gantry.platform.placement.Backend;
+import dev.gantry.platform.placement.Placements;
 import dev.gantry.platform.release.Releases;
 import dev.gantry.platform.tenant.Tenant;
 import jakarta.enterprise.event.Event;
@@ -51,6 +53,9 @@ public class AppResource {
 
     @Inject
     AfterCommit afterCommit;
+
+    @Inject
+    Placements placements;
 
     @GET
     public List<AppView> list() {
@@ -95,9 +100,9 @@ public class AppResource {
     public AppView update(@PathParam("app") String name, AppChange body) {
         Tenant tenant = caller.get().requireTenant();
         App app = App.requireInTenant(tenant, name);
-        if (body == null || (body.healthCheckPath() == null && body.egress() == null)) {
-            throw ApiException.badRequest("Send the settings to change, e.g. {\"health_check_path\": \"/health\"} "
-                    + "or {\"egress\": false}.");
+        if (body == null || (body.healthCheckPath() == null && body.egress() == null && body.backend() == null)) {
+            throw ApiException.badRequest("Send the settings to change, e.g. {\"health_check_path\": \"/health\"}, "
+                    + "{\"egress\": false} or {\"backend\": \"kubernetes\"}.");
         }
         if (body.healthCheckPath() != null) {
             String path = body.healthCheckPath().strip();
@@ -110,8 +115,14 @@ public class AppResource {
         if (body.egress() != null) {
             app.egress = body.egress();
         }
+        if (body.backend() != null) {
+            Backend chosen = Backend.parseOrInherit(body.backend());
+            placements.requireAvailable(Backend.effective(chosen == null ? null : chosen.id(), tenant.backend), app);
+            app.backend = chosen == null ? null : chosen.id();
+        }
         audit.record(app, "app.update", "Settings: health check " + (app.healthCheckPath == null ? "TCP on $PORT"
-                : "GET " + app.healthCheckPath) + ", outbound access " + (app.egress ? "on" : "off"), caller.get().label());
+                : "GET " + app.healthCheckPath) + ", outbound access " + (app.egress ? "on" : "off") + ", runs on "
+                + app.effectiveBackend().id(), caller.get().label());
         return urls.view(app, tenant.name);
     }
 

@@ -26,6 +26,6 @@ public class AppUrls {
 
     public AppView view(App app, String tenant) {
         return new AppView(app.name, tenant, gitUrl(tenant, app.name), webUrl(tenant, app.name),
-                sshGitUrl(tenant, app.name), app.healthCheckPath, app.egress, app.createdAt);
+                sshGitUrl(tenant, app.name), app.healthCheckPath, app.egress, app.effectiveBackend().id(), app.createdAt);
     }
 }

@@ -3,13 +3,15 @@ package dev.gantry.platform.reconcile;
 import java.util.Map;
 
 import dev.gantry.platform.formation.FormationSpec;
+import dev.gantry.platform.placement.Backend;
 
 /**
  * What one app should run, as the database says: the image and config of its current release, its formation,
  * and the fingerprint that identifies this combination (with the restart generation) on the instances.
  */
 record DesiredApp(long appId, String tenant, String app, int release, String image, Map<String, String> env,
-                  Map<String, FormationSpec> formation, String fingerprint, String healthCheckPath, boolean egress) {
+                  Map<String, FormationSpec> formation, String fingerprint, String healthCheckPath, boolean egress,
+                  Backend backend) {
 
     String key() {
         return app + "." + tenant;
@@ -17,6 +19,16 @@ record DesiredApp(long appId, String tenant, String app, int release, String ima
 
     boolean deployable() {
         return image != null;
+    }
+
+    /** The same app with nothing to run: every instance it has is surplus. */
+    DesiredApp withoutFormation() {
+        return new DesiredApp(appId, tenant, app, release, image, env, Map.of(), fingerprint, healthCheckPath, egress,
+                backend);
+    }
+
+    boolean onKubernetes() {
+        return backend == Backend.KUBERNETES;
     }
 
     int quantity(String type) {

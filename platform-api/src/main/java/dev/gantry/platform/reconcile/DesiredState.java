@@ -41,7 +41,7 @@ class DesiredState {
                         release.configSealed));
                 apps.add(new DesiredApp(app.id, app.tenant.name, app.name, release.version, release.image, env,
                         Formation.snapshotOf(app), fingerprint(release.image, env, app), app.healthCheckPath,
-                        app.egress));
+                        app.egress, app.effectiveBackend()));
             }
             Map<String, Quota> quotas = new TreeMap<>();
             for (Tenant t : Tenant.<Tenant>listAll()) {

@@ -37,6 +37,10 @@ public class Tenant extends PanacheEntityBase {
     @Column(name = "quota_millicpus")
     public Integer quotaMillicpus;
 
+    /** {@code local} or {@code kubernetes}: where its apps run unless an app says otherwise; null is local. */
+    @Column
+    public String backend;
+
     public Quota quota() {
         return new Quota(quotaMemoryMb, quotaInstances, quotaMillicpus);
     }

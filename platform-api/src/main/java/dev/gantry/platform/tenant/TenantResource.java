@@ -11,7 +11,10 @@ import dev.gantry.platform.app.App;
 import dev.gantry.platform.api.Names;
 import dev.gantry.platform.auth.ApiToken;
 import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.event.Audit;
 import dev.gantry.platform.formation.Formation;
+import dev.gantry.platform.placement.Backend;
+import dev.gantry.platform.placement.Placements;
 import dev.gantry.platform.quota.Quota;
 import dev.gantry.platform.quota.QuotaChange;
 import dev.gantry.platform.quota.QuotaView;
@@ -41,6 +44,12 @@ public class TenantResource {
     @Inject
     GantryConfig config;
 
+    @Inject
+    Placements placements;
+
+    @Inject
+    Audit audit;
+
     /** Creates the tenant and its first token, which is in this response and nowhere else. */
     @POST
     @Transactional
@@ -68,7 +77,8 @@ public class TenantResource {
         caller.get().requireAdmin();
         return Tenant.getEntityManager().createQuery(
                 "select new dev.gantry.platform.tenant.TenantView(t.name, t.createdAt,"
-                        + " (select count(a) from App a where a.tenant = t)) from Tenant t order by t.name",
+                        + " (select count(a) from App a where a.tenant = t), coalesce(t.backend, 'local'))"
+                        + " from Tenant t order by t.name",
                 TenantView.class).getResultList();
     }
 
@@ -77,7 +87,35 @@ public class TenantResource {
     public TenantView get(@PathParam("tenant") String name) {
         caller.get().requireAdmin();
         Tenant tenant = find(name);
-        return new TenantView(tenant.name, tenant.createdAt, App.countOfTenant(tenant));
+        return view(tenant);
+    }
+
+    /**
+     * {@code {"backend": "kubernetes"}} places the tenant's apps (those that do not name their own) on the cluster;
+     * each moves with a zero-downtime deploy. {@code "local"} or {@code ""} brings them back.
+     */
+    @PATCH
+    @Path("{tenant}")
+    @Transactional
+    public TenantView update(@PathParam("tenant") String name, TenantChange body) {
+        caller.get().requireAdmin();
+        Tenant tenant = find(name);
+        if (body == null || body.backend() == null) {
+            throw ApiException.badRequest("Send the settings to change, e.g. {\"backend\": \"kubernetes\"}.");
+        }
+        Backend chosen = Backend.parseOrInherit(body.backend());
+        placements.requireAvailable(chosen == null ? Backend.LOCAL : chosen, null);
+        tenant.backend = chosen == null || chosen == Backend.LOCAL ? null : chosen.id();
+        for (App app : App.ofTenant(tenant)) {
+            audit.record(app, "app.update", "Runs on " + app.effectiveBackend().id() + " (the tenant's backend)",
+                    caller.get().label());
+        }
+        return view(tenant);
+    }
+
+    private static TenantView view(Tenant tenant) {
+        return new TenantView(tenant.name, tenant.createdAt, App.countOfTenant(tenant),
+                tenant.backend == null ? Backend.LOCAL.id() : tenant.backend);
     }
 
     /** Deletes the tenant with its apps and tokens (the database cascades); its tokens stop working at once. */

@@ -95,4 +95,24 @@ class AppApiTest {
         asAdmin().get("/api/apps").then().statusCode(403).body("detail", containsString("tenant's token"));
         asAdmin().body(Map.of("name", "web")).post("/api/apps").then().statusCode(403);
     }
+
+    @Test
+    void anAppRunsLocallyUntilPlacedElsewhereAndKubernetesNeedsACluster() {
+        as(token).body(Map.of("name", "placed")).post("/api/apps").then().statusCode(201)
+                .body("backend", equalTo("local"));
+        as(token).body(Map.of("backend", "kubernetes")).patch("/api/apps/placed").then().statusCode(422)
+                .body("type", equalTo("urn:gantry:problem:backend-unavailable"))
+                .body("detail", containsString("GANTRY_KUBERNETES_KUBECONFIG"));
+        as(token).body(Map.of("backend", "mainframe")).patch("/api/apps/placed").then().statusCode(422)
+                .body("detail", containsString("\"local\""));
+        as(token).body(Map.of("backend", "local")).patch("/api/apps/placed").then().statusCode(200)
+                .body("backend", equalTo("local"));
+        as(token).get("/api/apps/placed").then().statusCode(200).body("backend", equalTo("local"));
+
+        asAdmin().body(Map.of("backend", "kubernetes")).patch("/api/tenants/" + tenant).then().statusCode(422)
+                .body("type", equalTo("urn:gantry:problem:backend-unavailable"));
+        asAdmin().body(Map.of("backend", "local")).patch("/api/tenants/" + tenant).then().statusCode(200)
+                .body("backend", equalTo("local"));
+        as(token).body(Map.of("backend", "local")).patch("/api/tenants/" + tenant).then().statusCode(403);
+    }
 }
