@@ -8,8 +8,10 @@ import java.util.regex.Pattern;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.CurrentCaller;
+import dev.gantry.platform.placement.Backend;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -46,6 +48,43 @@ public class ReleaseResource {
         Release r = Release.find(app, v).orElseThrow(() -> ApiException.notFound("release-not-found",
                 "App '" + appName + "' has no release v" + v + "."));
         return ReleaseView.of(r, Release.current(app).map(c -> c.version == v).orElse(false));
+    }
+
+    /**
+     * A release of an image already in a registry ({@code {"image": "registry.example/team/web@sha256:…"}}), for
+     * apps on the Kubernetes backend: the cluster pulls it as it is. It must be an image Gantry built and pushed
+     * (its entrypoint is Gantry's launcher, which runs the process types). The local engine runs only images it
+     * holds, so local apps get theirs from {@code git push}.
+     */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    public Response create(@PathParam("app") String appName, NewRelease body) {
+        App app = App.requireInTenant(caller.get().requireTenant(), appName);
+        if (body == null || body.image() == null || body.image().isBlank()) {
+            throw ApiException.badRequest("Send the image to release, e.g. {\"image\": \"registry.example/team/web@sha256:…\"}.");
+        }
+        String image = body.image().strip();
+        if (!REGISTRY_IMAGE.matcher(image).matches()) {
+            throw ApiException.invalid("'" + image + "' is not an image in a registry; it looks like "
+                    + "host[:port]/path@sha256:<64 hex digits> or host[:port]/path:tag.");
+        }
+        if (app.effectiveBackend() != Backend.KUBERNETES) {
+            throw new ApiException(422, "backend-mismatch", "App '" + appName + "' runs on the local engine, which runs "
+                    + "the images Gantry builds from git push; releases of registry images are for apps on Kubernetes.");
+        }
+        Release made = releases.create(app, image, body.description() == null ? "Image " + image : body.description(),
+                caller.get());
+        return Response.created(URI.create("/api/apps/" + appName + "/releases/v" + made.version))
+                .entity(ReleaseView.of(made, true)).build();
+    }
+
+    /** {@code host[:port]/path} (the host has a dot or a port, or is localhost) then {@code @sha256:…} or {@code :tag}. */
+    private static final Pattern REGISTRY_IMAGE = Pattern.compile(
+            "(localhost|[a-z0-9.-]+\\.[a-z0-9.-]+|[a-z0-9.-]+:\\d{1,5})(:\\d{1,5})?(/[a-z0-9._-]+)+"
+                    + "(@sha256:[0-9a-f]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
+
+    public record NewRelease(String image, String description) {
     }
 
     /** Makes a new release from {@code version}: its code, config and formation. */

@@ -121,4 +121,17 @@ class ReleaseApiTest {
     private void scale(int web) {
         as(token).body(Map.of("web", Map.of("quantity", web))).patch("/api/apps/shop/formation").then().statusCode(200);
     }
+
+    @Test
+    void registryImageReleasesAreForAppsOnKubernetesAndMustNameARegistryImage() {
+        as(token).body(Map.of("image", "busybox")).post("/api/apps/shop/releases").then().statusCode(422)
+                .body("detail", containsString("not an image in a registry"));
+        as(token).body(Map.of("image", "127.0.0.1:5000/t/shop@sha256:abc")).post("/api/apps/shop/releases")
+                .then().statusCode(422).body("detail", containsString("not an image in a registry"));
+        as(token).body(Map.of()).post("/api/apps/shop/releases").then().statusCode(400);
+        as(token).body(Map.of("image", "127.0.0.1:5000/t/shop@sha256:" + "a".repeat(64)))
+                .post("/api/apps/shop/releases").then().statusCode(422)
+                .body("type", equalTo("urn:gantry:problem:backend-mismatch"));
+        as(token).get("/api/apps/shop/releases").then().statusCode(200).body("size()", equalTo(1));
+    }
 }
