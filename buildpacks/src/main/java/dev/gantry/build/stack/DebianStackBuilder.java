@@ -41,13 +41,21 @@ public final class DebianStackBuilder {
         Path tmp = stacksDir.resolve(suite + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectories(stacksDir);
-            List<String> cmd = new ArrayList<>(List.of("debootstrap", "--variant=minbase"));
-            if (!packages.isEmpty()) {
-                cmd.add("--include=" + String.join(",", packages));
-            }
-            cmd.addAll(List.of(suite, tmp.toString(), mirror));
+            List<String> cmd = List.of("debootstrap", "--variant=minbase", suite, tmp.toString(), mirror);
             lines.accept("-----> " + String.join(" ", cmd));
             run(cmd, lines);
+            // Packages go in with apt inside the new tree, not debootstrap's --include: debootstrap's own resolver
+            // fails to configure packages with deep dependency trees (npm), apt does not.
+            if (!packages.isEmpty()) {
+                Files.copy(Path.of("/etc/resolv.conf"), tmp.resolve("etc/resolv.conf"), StandardCopyOption.REPLACE_EXISTING);
+                List<String> install = new ArrayList<>(List.of("chroot", tmp.toString(), "/usr/bin/env", "-i",
+                        "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install",
+                        "-y", "-q", "--no-install-recommends"));
+                install.addAll(packages);
+                lines.accept("-----> apt-get install " + String.join(" ", packages));
+                run(install, lines);
+                Files.writeString(tmp.resolve("etc/resolv.conf"), ""); // containers get their own
+            }
             // The app user, like the host stack's; no host files are copied in.
             Files.writeString(tmp.resolve("etc/passwd"), "app:x:1000:1000:app:/app:/bin/bash\n", java.nio.file.StandardOpenOption.APPEND);
             Files.writeString(tmp.resolve("etc/group"), "app:x:1000:\n", java.nio.file.StandardOpenOption.APPEND);
@@ -96,7 +104,7 @@ public final class DebianStackBuilder {
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new BuildException(BuildErrorCode.IO, "run debootstrap (apt-get install debootstrap): " + e.getMessage(), e);
+            throw new BuildException(BuildErrorCode.IO, "run " + cmd.get(0) + " (apt-get install debootstrap): " + e.getMessage(), e);
         }
         p.getOutputStream().close();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -108,7 +116,7 @@ public final class DebianStackBuilder {
         try {
             int rc = p.waitFor();
             if (rc != 0) {
-                throw new BuildException(BuildErrorCode.IO, "debootstrap exited " + rc);
+                throw new BuildException(BuildErrorCode.IO, cmd.get(0) + " exited " + rc);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
