@@ -1,0 +1,247 @@
+package dev.gantry.platform.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import dev.gantry.platform.formation.FormationSpec;
+import dev.gantry.platform.quota.Quota;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The mapping against a real API server, controllers and scheduler (hollow nodes: pods become Running and Ready
+ * without running anything, so no traffic goes to them here; the end-to-end test has a real node).
+ */
+@ExtendWith(KubernetesBackendTest.ClusterParameter.class)
+class KubernetesBackendTest {
+
+    private static final String IMAGE = "127.0.0.1:5000/t/web@sha256:" + "a".repeat(64);
+
+    private TestCluster cluster;
+    private KubernetesBackend kube;
+    private String tenant;
+
+    @BeforeEach
+    void connect(TestCluster cluster, TestInfo info) {
+        this.cluster = cluster;
+        kube = new KubernetesBackend(new KubernetesSettings(cluster.kubeconfig(), "test-cluster", null));
+        tenant = "t" + UUID.randomUUID().toString().substring(0, 8);
+        kube.applyTenant(tenant, new Quota(4096, 20, 4000));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        try {
+            kube.deleteTenant(tenant);
+        } finally {
+            kube.close();
+        }
+    }
+
+    private KubeApp app(String fingerprint, int release, Map<String, String> env, int web, int worker) {
+        return new KubeApp(tenant, "shop", release, fingerprint, IMAGE, env,
+                worker < 0 ? Map.of("web", new FormationSpec(web, 128, 100))
+                        : Map.of("web", new FormationSpec(web, 128, 100), "worker", new FormationSpec(worker, 64, 50)),
+                null); // a TCP readiness check: hollow nodes pass those, but really send HTTP probes (to nowhere)
+    }
+
+    @Test
+    void anAppBecomesADeploymentAServiceAndASecretAndItsPodsGetReady() {
+        KubeApp v1 = app("f1", 1, Map.of("GREETING", "hello"), 1, -1);
+        kube.applyApp(v1);
+        await("web ready", () -> complete(v1, "web"));
+
+        AppState s = kube.state(tenant, "shop");
+        assertEquals(1, s.pods().size());
+        PodState pod = s.pods().get(0);
+        assertTrue(pod.ready());
+        assertEquals("web", pod.type());
+        assertEquals(1, pod.release());
+        assertEquals("f1", pod.fingerprint());
+        await("endpoint", () -> kube.readyEndpoints(tenant, "shop").size() == 1);
+        assertEquals(5000, kube.readyEndpoints(tenant, "shop").get(0).port());
+
+        String ns = "gantry-" + tenant;
+        assertEquals("TCP 80 5000", cluster.kubectl("get", "service", "shop", "-n", ns, "-o",
+                "jsonpath={.spec.ports[0].protocol} {.spec.ports[0].port} {.spec.ports[0].targetPort}"));
+        assertEquals("aGVsbG8=", cluster.kubectl("get", "secret", "shop-config", "-n", ns, "-o",
+                "jsonpath={.data.GREETING}"));
+        assertEquals("0 ALL false 5000", cluster.kubectl("get", "deployment", "shop-web", "-n", ns, "-o",
+                "jsonpath={.spec.strategy.rollingUpdate.maxUnavailable} "
+                        + "{.spec.template.spec.containers[0].securityContext.capabilities.drop[0]} "
+                        + "{.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation} "
+                        + "{.spec.template.spec.containers[0].readinessProbe.tcpSocket.port}"));
+        kube.applyApp(new KubeApp(tenant, "api", 1, "f9", IMAGE, Map.of(), Map.of("web", new FormationSpec(0, 64, 50)),
+                "/health"));
+        assertEquals("/health 5000", cluster.kubectl("get", "deployment", "api-web", "-n", ns, "-o",
+                "jsonpath={.spec.template.spec.containers[0].readinessProbe.httpGet.path} "
+                        + "{.spec.template.spec.containers[0].readinessProbe.httpGet.port}"));
+        assertEquals("30 web 128Mi", cluster.kubectl("get", "deployment", "shop-web", "-n", ns, "-o",
+                "jsonpath={.spec.template.spec.terminationGracePeriodSeconds} "
+                        + "{.spec.template.spec.containers[0].args[0]} "
+                        + "{.spec.template.spec.containers[0].resources.limits.memory}"));
+    }
+
+    @Test
+    void scalingChangesReplicasAndNeverTheTemplate() {
+        KubeApp one = app("f1", 1, Map.of(), 1, -1);
+        kube.applyApp(one);
+        await("1 ready", () -> complete(one, "web"));
+        KubeApp three = app("f1", 2, Map.of(), 3, -1); // a scale makes a release; same code and config
+        kube.applyApp(three);
+        await("3 ready", () -> complete(three, "web") && readyPods() == 3);
+        assertEquals(1, replicaSets("web"), "a scale must not roll out a new ReplicaSet");
+        assertTrue(kube.state(tenant, "shop").pods().stream().allMatch(p -> p.release() == 1),
+                "the template keeps naming the release that introduced the code");
+        KubeApp none = app("f1", 3, Map.of(), 0, -1);
+        kube.applyApp(none);
+        await("0 pods", () -> kube.state(tenant, "shop").pods().isEmpty());
+        assertEquals(0, kube.readyEndpoints(tenant, "shop").size());
+    }
+
+    @Test
+    void aConfigChangeRollsANewReplicaSetAndARollbackBringsTheOldTemplateBack() {
+        KubeApp v1 = app("f1", 1, Map.of("MODE", "one"), 2, -1);
+        kube.applyApp(v1);
+        await("v1 ready", () -> complete(v1, "web"));
+        KubeApp v2 = app("f2", 2, Map.of("MODE", "two"), 2, -1);
+        kube.applyApp(v2);
+        await("v2 ready", () -> complete(v2, "web"));
+        assertEquals(2, replicaSets("web"));
+        assertTrue(kube.state(tenant, "shop").pods().stream().allMatch(p -> "f2".equals(p.fingerprint())));
+
+        KubeApp v3 = app("f1", 3, Map.of("MODE", "one"), 2, -1); // the rollback release: v1's code and config
+        kube.applyApp(v3);
+        await("rolled back", () -> complete(v3, "web"));
+        assertEquals(2, replicaSets("web"), "the old ReplicaSet is scaled up again, no third one");
+        assertEquals("b25l", cluster.kubectl("get", "secret", "shop-config", "-n", "gantry-" + tenant, "-o",
+                "jsonpath={.data.MODE}"));
+    }
+
+    @Test
+    void processTypesComeAndGo() {
+        KubeApp both = app("f1", 1, Map.of(), 1, 2);
+        kube.applyApp(both);
+        await("worker ready", () -> complete(both, "worker") && complete(both, "web"));
+        KubeApp webOnly = app("f1", 2, Map.of(), 1, -1);
+        kube.applyApp(webOnly);
+        await("worker gone", () -> kube.state(tenant, "shop").types().stream().noneMatch(t -> t.type().equals("worker")));
+        await("worker pods gone", () -> kube.state(tenant, "shop").pods().stream().noneMatch(p -> p.type().equals("worker")));
+    }
+
+    @Test
+    void theTenantQuotaBecomesAResourceQuotaAndALimitRange() {
+        kube.applyTenant(tenant, new Quota(1024, 5, 1500));
+        String ns = "gantry-" + tenant;
+        assertEquals("1Gi 1500m 5", cluster.kubectl("get", "resourcequota", "gantry-quota", "-n", ns, "-o",
+                "jsonpath={.spec.hard.limits\\.memory} {.spec.hard.limits\\.cpu} {.spec.hard.pods}"));
+        assertEquals("1Gi 1500m", cluster.kubectl("get", "limitrange", "gantry-limits", "-n", ns, "-o",
+                "jsonpath={.spec.limits[0].max.memory} {.spec.limits[0].max.cpu}"));
+        assertNotNull(cluster.kubectl("get", "networkpolicy", "gantry-tenant-isolation", "-n", ns));
+    }
+
+    @Test
+    void whatTheClusterRefusesComesBackAsARejectionWithKubernetesReason() {
+        kube.applyTenant(tenant, new Quota(256, 5, 1000));
+        KubeApp big = new KubeApp(tenant, "shop", 1, "f1", IMAGE, Map.of(), Map.of("web", new FormationSpec(1, 512, 100)), null);
+        KubernetesFailure tooBig = assertThrows(KubernetesFailure.class, () -> kube.check(big));
+        assertTrue(tooBig.rejected(), tooBig.getMessage());
+        assertTrue(tooBig.getMessage().contains("memory"), tooBig.getMessage());
+        assertTrue(tooBig.getMessage().contains("test-cluster"), tooBig.getMessage());
+
+        KubeApp badEnv = new KubeApp(tenant, "shop", 1, "f1", IMAGE, Map.of("NOT A NAME", "x"),
+                Map.of("web", new FormationSpec(1, 128, 100)), null);
+        KubernetesFailure invalid = assertThrows(KubernetesFailure.class, () -> kube.applyApp(badEnv));
+        assertTrue(invalid.rejected(), invalid.getMessage());
+        assertEquals("Invalid", invalid.reason());
+
+        kube.check(app("f1", 1, Map.of(), 1, -1)); // a fitting app passes the same check
+    }
+
+    @Test
+    void anUnreachableApiServerIsAClearFailureAndTheBackendRecoversWhenItReturns() {
+        KubeApp v1 = app("f1", 1, Map.of(), 1, -1);
+        kube.applyApp(v1);
+        await("v1 ready", () -> complete(v1, "web"));
+        cluster.stopApiServer();
+        try {
+            KubernetesFailure down = assertThrows(KubernetesFailure.class, () -> kube.applyApp(app("f1", 2, Map.of(), 2, -1)));
+            assertTrue(down.unreachable(), down.getMessage());
+            assertFalse(down.rejected());
+            assertTrue(down.getMessage().contains("cluster 'test-cluster'"), down.getMessage());
+            assertTrue(down.getMessage().contains("unreachable"), down.getMessage());
+        } finally {
+            cluster.restartApiServer();
+        }
+        KubeApp v2 = app("f1", 2, Map.of(), 2, -1);
+        await("applied after the API server returned", () -> {
+            try {
+                kube.applyApp(v2);
+                return true;
+            } catch (KubernetesFailure e) {
+                return false;
+            }
+        });
+        await("the watches caught up", () -> complete(v2, "web") && readyPods() == 2);
+    }
+
+    private boolean complete(KubeApp app, String type) {
+        return kube.state(tenant, "shop").types().stream()
+                .anyMatch(t -> t.type().equals(type) && t.complete(app.fingerprint())
+                        && t.desired() == app.formation().get(type).quantity());
+    }
+
+    private long readyPods() {
+        return kube.state(tenant, "shop").pods().stream().filter(PodState::ready).count();
+    }
+
+    private int replicaSets(String type) {
+        String out = cluster.kubectl("get", "replicasets", "-n", "gantry-" + tenant, "-l", "gantry.dev/type=" + type,
+                "-o", "name");
+        return out == null ? -1 : (int) out.lines().filter(l -> !l.isBlank()).count();
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+        throw new AssertionError("timed out after 90 s waiting for " + what);
+    }
+
+    /** Hands each test the run's cluster (started on first use, stopped when the run ends). */
+    static final class ClusterParameter implements ParameterResolver {
+        @Override
+        public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
+            return p.getParameter().getType() == TestCluster.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext p, ExtensionContext c) {
+            return TestCluster.get(c);
+        }
+    }
+
+}
