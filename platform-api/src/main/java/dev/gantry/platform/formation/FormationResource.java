@@ -13,6 +13,8 @@ import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.CurrentCaller;
 import dev.gantry.platform.event.Audit;
+import dev.gantry.platform.placement.Backend;
+import dev.gantry.platform.reconcile.Reconciler;
 import dev.gantry.platform.quota.QuotaGuard;
 import dev.gantry.platform.quota.Resources;
 import dev.gantry.platform.quota.Usage;
@@ -38,6 +40,8 @@ public class FormationResource {
 
     static final int DEFAULT_MEMORY_MB = Formation.DEFAULT_MEMORY_MB;
     static final int MAX_QUANTITY = 100;
+    /** A cluster spreads instances over many machines; one machine's engine stops at {@link #MAX_QUANTITY}. */
+    static final int MAX_QUANTITY_ON_KUBERNETES = 1000;
     private static final Pattern PROCESS_TYPE = Pattern.compile("[a-z][a-z0-9_-]{0,29}");
 
     @Inject
@@ -48,6 +52,9 @@ public class FormationResource {
 
     @Inject
     Audit audit;
+
+    @Inject
+    Reconciler reconciler;
 
     @GET
     public Map<String, FormationView> get(@PathParam("app") String appName) {
@@ -76,6 +83,11 @@ public class FormationResource {
         Usage replacement = plan.stream().map(p -> Usage.of(p.quantity(), p.memoryMb(), p.millicpus()))
                 .reduce(Usage.NONE, Usage::plus);
         quotas.check(app.tenant.id, replaced, replacement);
+        if (app.effectiveBackend() == Backend.KUBERNETES) {
+            Map<String, FormationSpec> next = new TreeMap<>(Formation.snapshotOf(app));
+            plan.forEach(p -> next.put(p.type(), new FormationSpec(p.quantity(), p.memoryMb(), p.millicpus())));
+            reconciler.checkOnKubernetes(app.id, next);
+        }
 
         Instant now = Instant.now();
         for (Planned p : plan) {
@@ -111,8 +123,9 @@ public class FormationResource {
         int memoryMb = existing == null ? DEFAULT_MEMORY_MB : existing.memoryMb;
         int millicpus = existing == null ? proportionalMillicpus(DEFAULT_MEMORY_MB) : existing.millicpus;
         if (change.quantity() != null) {
-            if (change.quantity() < 0 || change.quantity() > MAX_QUANTITY) {
-                throw ApiException.invalid("The quantity of " + type + " must be between 0 and " + MAX_QUANTITY
+            int max = app.effectiveBackend() == Backend.KUBERNETES ? MAX_QUANTITY_ON_KUBERNETES : MAX_QUANTITY;
+            if (change.quantity() < 0 || change.quantity() > max) {
+                throw ApiException.invalid("The quantity of " + type + " must be between 0 and " + max
                         + ", not " + change.quantity() + ".");
             }
             quantity = change.quantity();

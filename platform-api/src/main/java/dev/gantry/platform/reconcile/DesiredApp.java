@@ -23,7 +23,11 @@ record DesiredApp(long appId, String tenant, String app, int release, String ima
 
     /** The same app with nothing to run: every instance it has is surplus. */
     DesiredApp withoutFormation() {
-        return new DesiredApp(appId, tenant, app, release, image, env, Map.of(), fingerprint, healthCheckPath, egress,
+        return withFormation(Map.of());
+    }
+
+    DesiredApp withFormation(Map<String, FormationSpec> other) {
+        return new DesiredApp(appId, tenant, app, release, image, env, other, fingerprint, healthCheckPath, egress,
                 backend);
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.gantry.platform.GantryConfig;
 import dev.gantry.platform.app.AppDeleted;
 import dev.gantry.platform.event.AppEvent;
+import dev.gantry.platform.formation.FormationSpec;
 import dev.gantry.platform.instance.Instance;
 import dev.gantry.platform.instance.InstanceBackend;
 import dev.gantry.platform.instance.InstanceLabels;
@@ -87,6 +88,9 @@ public class Reconciler {
     @Inject
     AppEvents appEvents;
 
+    @Inject
+    KubernetesWiring kubernetesWiring;
+
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, Long> logOffsets = new ConcurrentHashMap<>();
@@ -94,6 +98,12 @@ public class Reconciler {
     private final Map<Long, String> failed = new ConcurrentHashMap<>();
     private final Map<String, Quota> appliedQuotas = new ConcurrentHashMap<>();
     private final Rollouts rollouts = new Rollouts();
+    /** Per app on Kubernetes: the last error reported (reported again only when it changes). */
+    private final Map<Long, String> kubernetesErrors = new ConcurrentHashMap<>();
+    /** Per app on Kubernetes: the release whose pods were last all ready (what a failed deploy rolls back to). */
+    private final Map<Long, Integer> kubernetesLive = new ConcurrentHashMap<>();
+    /** The cluster's apps; null when no cluster is configured. */
+    private volatile KubernetesApps kubernetes;
     /** Apps whose current release has every wanted instance up, in this pass. */
     private final List<DesiredApp> liveApps = new ArrayList<>();
     private final AtomicBoolean dirty = new AtomicBoolean(true);
@@ -116,6 +126,7 @@ public class Reconciler {
         backoff = new Slot.Backoff(config.instances().immediateRestarts(), config.instances().backoffBase(),
                 config.instances().backoffMax(), config.instances().stableAfter());
         stoppers = Executors.newFixedThreadPool(4, r -> daemon(r, "instance-stopper"));
+        kubernetes = kubernetesWiring.create(config.instances().bootTimeout()).orElse(null);
         loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "reconciler"));
         loop.schedule(this::run, 0, TimeUnit.MILLISECONDS);
     }
@@ -125,6 +136,10 @@ public class Reconciler {
         if (loop != null) {
             loop.shutdownNow();
             stoppers.shutdownNow();
+        }
+        KubernetesApps k = kubernetes;
+        if (k != null) {
+            k.close();
         }
     }
 
@@ -157,6 +172,23 @@ public class Reconciler {
         CompletableFuture<Rollouts.Outcome> f = rollouts.register(appId, fingerprint);
         wake();
         return Rollouts.await(f, timeout);
+    }
+
+    /**
+     * For an app on Kubernetes: asks the cluster, changing nothing, whether it would run {@code formation}
+     * (admission, LimitRanges and quotas of the namespace, including ones the operator added).
+     *
+     * @throws ApiException 422 with Kubernetes' reason if the cluster refuses; an unreachable cluster is not a
+     *                      refusal (the reconciler reports and retries it)
+     */
+    public void checkOnKubernetes(long appId, Map<String, FormationSpec> formation) {
+        KubernetesApps k = kubernetes;
+        DesiredState.Snapshot d = desired;
+        if (k == null || d == null) {
+            return;
+        }
+        d.apps().stream().filter(a -> a.appId() == appId && a.deployable()).findFirst()
+                .ifPresent(a -> k.check(a.withFormation(formation)));
     }
 
     /** The fingerprint the app's current release would give its instances (null before the first load). */
@@ -211,7 +243,14 @@ public class Reconciler {
         Map<Long, List<RoutedInstances.Address>> routes = new HashMap<>();
         for (DesiredApp app : d.apps()) {
             List<Instance> instances = byApp.remove(app.appId());
-            routes.put(app.appId(), convergeApp(app, instances == null ? List.of() : instances, now, retired));
+            List<Instance> local = instances == null ? List.of() : instances;
+            routes.put(app.appId(), app.onKubernetes() ? convergeOnKubernetes(app, local, now, retired, d)
+                    : convergeLocally(app, local, now, retired));
+        }
+        KubernetesApps cluster = kubernetes;
+        if (cluster != null) {
+            cluster.removeMissing(d.apps(), d.tenantQuotas().keySet());
+            cluster.shipLogs(d.apps());
         }
         // Instances of apps that no longer exist: nothing routes to them any more.
         byApp.forEach((appId, instances) -> {
@@ -263,6 +302,86 @@ public class Reconciler {
                 appliedQuotas.remove(gone);
             }
         }
+    }
+
+    /**
+     * An app on the local engine. If it was on the cluster before (moving back), the cluster's pods keep serving
+     * until every local instance is up; then its objects there are deleted.
+     */
+    private List<RoutedInstances.Address> convergeLocally(DesiredApp app, List<Instance> local, Instant now,
+                                                          List<Tracked> retired) {
+        List<RoutedInstances.Address> route = convergeApp(app, local, now, retired);
+        KubernetesApps k = kubernetes;
+        if (k == null || !k.holds(app.appId())) {
+            return route;
+        }
+        if (liveApps.contains(app)) {
+            k.remove(app.appId(), app.tenant(), app.app());
+            return route;
+        }
+        return k.lastRoutes(app.appId());
+    }
+
+    /**
+     * An app on the Kubernetes cluster: its Deployments are applied and Kubernetes rolls its pods. Local
+     * instances (the app just moved here) keep serving until every pod of the current release is ready, then
+     * they drain and stop: moving between backends is a zero-downtime deploy. A release whose pods never become
+     * ready is rolled back like on the local engine, if an older one is live there.
+     */
+    private List<RoutedInstances.Address> convergeOnKubernetes(DesiredApp app, List<Instance> local, Instant now,
+                                                               List<Tracked> retired, DesiredState.Snapshot d) {
+        KubernetesApps k = kubernetes;
+        if (k == null) {
+            rollouts.failed(app.appId(), app.fingerprint(), "the app is placed on Kubernetes, but no cluster is "
+                    + "configured (GANTRY_KUBERNETES_KUBECONFIG, GANTRY_KUBERNETES_REGISTRY)");
+            return localRoutes(app, local);
+        }
+        boolean blocked = app.fingerprint().equals(failed.get(app.appId()));
+        KubernetesApps.Outcome o = k.converge(app, d.tenantQuotas().getOrDefault(app.tenant(), new Quota(null, null, null)),
+                now, blocked);
+        String message = "release v" + app.release() + " on Kubernetes cluster '" + k.clusterName() + "': ";
+        if (o.error() != null) {
+            if (!o.error().equals(kubernetesErrors.put(app.appId(), o.error()))) {
+                appEvents.record(app.appId(), "kubernetes.error", message + o.error() + " (retrying)");
+            }
+            rollouts.failed(app.appId(), app.fingerprint(), message + o.error());
+        } else {
+            kubernetesErrors.remove(app.appId());
+        }
+        if (o.failure() != null && !blocked) {
+            Integer previous = kubernetesLive.get(app.appId());
+            rollouts.failed(app.appId(), app.fingerprint(), message + "failed: " + o.failure());
+            appEvents.record(app.appId(), "instance.crash", message + o.failure());
+            if (previous != null && previous != app.release()) {
+                failed.put(app.appId(), app.fingerprint());
+                appEvents.rollBack(app.appId(), app.release(), previous, o.failure());
+                dirty.set(true);
+            }
+        }
+        if (o.complete() && !blocked) {
+            kubernetesLive.put(app.appId(), app.release());
+            liveApps.add(app);
+            rollouts.superseded(app.appId(), app.fingerprint(), loadedNanos);
+            if (!local.isEmpty()) {
+                convergeApp(app.withoutFormation(), local, now, retired); // every local instance drains and stops
+            }
+            return o.routes();
+        }
+        rollouts.superseded(app.appId(), app.fingerprint(), loadedNanos);
+        List<RoutedInstances.Address> serving = localRoutes(app, local);
+        return serving.isEmpty() ? o.routes() : serving;
+    }
+
+    /** Web instances on the local engine that are up: they serve while the app moves to the cluster. */
+    private List<RoutedInstances.Address> localRoutes(DesiredApp app, List<Instance> local) {
+        List<RoutedInstances.Address> out = new ArrayList<>();
+        for (Instance i : local) {
+            Tracked t = tracked.get(i.id());
+            if (t != null && t.up() && i.running() && WEB.equals(i.labels().type())) {
+                out.add(new RoutedInstances.Address(i.host(), i.port()));
+            }
+        }
+        return out;
     }
 
     /** Converges one app; returns the addresses its traffic should go to. */
@@ -540,6 +659,10 @@ public class Reconciler {
                         s.restarts, null, null, s.lastExit, s.nextStart));
             }
         });
+        KubernetesApps k = kubernetes;
+        if (k != null) {
+            out.addAll(k.instances(appId));
+        }
         out.sort(Comparator.comparing(InstanceView::type).thenComparing(InstanceView::name)
                 .thenComparing(v -> v.startedAt() == null ? Instant.MAX : v.startedAt()));
         return out;

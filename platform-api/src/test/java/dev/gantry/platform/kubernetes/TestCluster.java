@@ -11,15 +11,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real Kubernetes control plane with hollow nodes (scripts/kubernetes-cluster.sh), started once per test run
- * and stopped by the PIDs it recorded when the run ends (JUnit closes it with the root context), even if tests
- * fail. Tests that need it abort (skip, saying why) when the binaries or root are missing; CI builds the binaries
+ * A real Kubernetes control plane with hollow nodes (scripts/kubernetes-cluster.sh), started once per test JVM
+ * and stopped by the PIDs it recorded when that JVM exits (a shutdown hook), even if tests fail. Tests that need it abort (skip, saying why) when the binaries or root are missing; CI builds the binaries
  * first, so there they run.
  */
-public final class TestCluster implements ExtensionContext.Store.CloseableResource {
+public final class TestCluster {
 
     private static final Path SCRIPTS = Path.of(System.getProperty("user.dir")).getParent().resolve("scripts");
     private static TestCluster shared;
+
 
     private final Path dir;
 
@@ -27,25 +27,36 @@ public final class TestCluster implements ExtensionContext.Store.CloseableResour
         this.dir = dir;
     }
 
-    /** The run's cluster, started on first use. */
+    /** The run's cluster, started on first use; tests that need it are skipped, saying why, when it cannot be. */
     public static synchronized TestCluster get(ExtensionContext context) {
+        Assumptions.assumeTrue(unavailableBecause() == null, unavailableBecause());
+        return shared();
+    }
+
+    /** Why no cluster can be started here, or null if one can. */
+    public static String unavailableBecause() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "the Kubernetes tests need root (hollow nodes manage cgroups)";
+        }
+        if (run(List.of(SCRIPTS.resolve("kubernetes-binaries.sh").toString(), "--check"), 10) == null) {
+            return "no Kubernetes binaries: run scripts/kubernetes-binaries.sh (CI does; ~10 minutes once per machine)";
+        }
+        return null;
+    }
+
+    /** Starts the run's cluster if it is not running; it stops when the test JVM exits. */
+    public static synchronized TestCluster shared() {
         if (shared == null) {
-            Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                    "the Kubernetes tests start kubelet-like processes and need root");
-            String bin = run(List.of(SCRIPTS.resolve("kubernetes-binaries.sh").toString(), "--check"), 10);
-            Assumptions.assumeTrue(bin != null, "no Kubernetes binaries: run scripts/kubernetes-binaries.sh "
-                    + "(CI does; about 10 minutes once per machine)");
             try {
                 Path dir = Files.createTempDirectory("gantry-k8s-test-");
                 TestCluster c = new TestCluster(dir);
-                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(TestCluster.class, c);
+                Runtime.getRuntime().addShutdownHook(new Thread(c::close, "test-cluster-down"));
                 if (run(List.of(SCRIPTS.resolve("kubernetes-cluster.sh").toString(), "up", dir.toString(),
                         "--hollow-nodes", "2"), 180) == null) {
+                    c.close();
                     throw new IllegalStateException("the test cluster did not start; see " + dir);
                 }
                 shared = c;
-                // also when the test JVM is stopped early (Ctrl-C, a killed fork): never leave a cluster running
-                Runtime.getRuntime().addShutdownHook(new Thread(c::close, "test-cluster-down"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -79,7 +90,6 @@ public final class TestCluster implements ExtensionContext.Store.CloseableResour
         }
     }
 
-    @Override
     public synchronized void close() {
         if (!Files.exists(dir)) {
             return;
