@@ -27,7 +27,8 @@ import dev.gantry.build.image.ImageStore;
  * Pushes images from an {@link ImageStore} to any registry that speaks the OCI distribution API (Docker's
  * registry, Harbor, GitLab's, ECR…): each blob is first asked for with HEAD and skipped if there; a small blob
  * goes in one PUT, a big one in PATCH chunks, and an upload cut off midway is resumed from what the registry
- * says it has (GET on the upload → {@code Range}) rather than sent again; the manifest goes last, under the tag.
+ * says it has (GET on the upload → {@code Range}) rather than sent again (or, if the registry dropped the session,
+ * as Docker's does when a chunk is cut midway, that one blob starts over); the manifest goes last, under the tag.
  * Basic auth, and Bearer tokens fetched from the realm the registry names in its 401 challenge.
  */
 public final class RegistryClient {
@@ -124,7 +125,17 @@ public final class RegistryClient {
                             + " times: " + e.getMessage(), e instanceof RegistryException re ? re.status() : 0, e);
                 }
                 pause(failures);
-                offset = resumeAt(ref, creds, location); // ask what arrived, go on from there
+                try {
+                    offset = resumeAt(ref, creds, location); // ask what arrived, go on from there
+                } catch (RegistryException gone) {
+                    // Docker's registry drops a session whose chunk was cut midway (BLOB_UPLOAD_INVALID): this
+                    // blob starts over in a new session; blobs already in the registry are not sent again
+                    HttpResponse<String> restart = send(ref, creds, "POST", "/blobs/uploads/",
+                            HttpRequest.BodyPublishers.noBody(), Map.of());
+                    expect(restart, ref, "restart an upload", 202);
+                    location = location(ref, restart);
+                    offset = 0;
+                }
             }
         }
         HttpResponse<String> done = sendTo(ref, creds, "PUT", withDigest(location, digest),
