@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,24 +37,20 @@ class RegistryClientTest {
     @TempDir
     Path tmp;
 
-    private Process registry;
+    private TestRegistry registry;
     private int port;
     private ImageStore store;
 
     @BeforeEach
     void tools() throws IOException {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/docker-registry")) && Files.isExecutable(Path.of("/usr/bin/skopeo")),
-                "SKIPPED: needs docker-registry and skopeo (apt-get install docker-registry skopeo)");
+        assumeTrue(TestRegistry.available(), "SKIPPED: needs docker-registry and skopeo (apt-get install docker-registry skopeo)");
         store = new ImageStore(tmp.resolve("store"));
     }
 
     @AfterEach
     void stopRegistry() throws InterruptedException {
         if (registry != null) {
-            registry.destroy();
-            if (!registry.waitFor(10, TimeUnit.SECONDS)) {
-                registry.destroyForcibly();
-            }
+            registry.close();
         }
     }
 
@@ -135,33 +130,12 @@ class RegistryClientTest {
     }
 
     private void startRegistry(Path htpasswd) throws IOException, InterruptedException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String config = "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: " + tmp.resolve("registry")
-                + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n"
-                + (htpasswd == null ? "" : "auth:\n  htpasswd:\n    realm: gantry-test\n    path: " + htpasswd + "\n");
-        Path file = tmp.resolve("registry.yml");
-        Files.writeString(file, config);
-        registry = new ProcessBuilder("docker-registry", "serve", file.toString()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("registry.log").toFile()).start();
-        for (int i = 0; i < 100; i++) {
-            try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("docker-registry did not start: " + Files.readString(tmp.resolve("registry.log")));
+        registry = TestRegistry.start(tmp.resolve("registry"), htpasswd);
+        port = registry.port();
     }
 
     private static byte[] skopeo(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("skopeo"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "skopeo " + String.join(" ", args) + " failed");
-        return out;
+        return TestRegistry.skopeo(args);
     }
 
     private static String sha256(byte[] data) throws Exception {

@@ -5,6 +5,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.gantry.build.Builder;
+import dev.gantry.build.registry.Credentials;
+import dev.gantry.build.registry.RegistryClient;
+import dev.gantry.build.registry.RegistryException;
+import dev.gantry.build.registry.RegistryReference;
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.app.App;
 import dev.gantry.platform.auth.CurrentCaller;
@@ -32,6 +37,9 @@ public class ReleaseResource {
 
     @Inject
     Releases releases;
+
+    @Inject
+    Builder builder;
 
     @GET
     public List<ReleaseView> list(@PathParam("app") String appName) {
@@ -85,6 +93,49 @@ public class ReleaseResource {
                     + "(@sha256:[0-9a-f]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})");
 
     public record NewRelease(String image, String description) {
+    }
+
+    /**
+     * Pushes the release's image to a registry ({@code {"repository": "registry.example:5000/team/shop:v3",
+     * "username": …, "password": …}}), for a user who wants it elsewhere. Blobs the registry has are skipped.
+     */
+    @POST
+    @Path("{version}/push")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public PushedImage push(@PathParam("app") String appName, @PathParam("version") String version, PushImage body) {
+        App app = App.requireInTenant(caller.get().requireTenant(), appName);
+        int v = parse(version);
+        Release r = Release.find(app, v).orElseThrow(() -> ApiException.notFound("release-not-found",
+                "App '" + appName + "' has no release v" + v + "."));
+        if (body == null || body.repository() == null) {
+            throw ApiException.badRequest("Send where to push, e.g. {\"repository\": \"registry.example:5000/team/shop:v3\"}.");
+        }
+        if (r.image == null) {
+            throw ApiException.invalid("Release v" + v + " has no image yet: push code with git first.");
+        }
+        if (r.image.contains("/")) {
+            throw ApiException.invalid("Release v" + v + " is already an image in a registry: " + r.image + ".");
+        }
+        RegistryReference ref;
+        try {
+            ref = RegistryReference.parse(body.repository());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+        Credentials creds = body.username() == null ? Credentials.none() : Credentials.basic(body.username(), body.password());
+        try {
+            String digest = new RegistryClient().push(builder.images(), r.image, ref, creds, (d, s, t) -> { });
+            return new PushedImage(ref.registry() + "/" + ref.repository(), ref.tag(), digest);
+        } catch (RegistryException e) {
+            int status = e.status() == 401 || e.status() == 403 ? 422 : 502;
+            throw new ApiException(status, "registry-push-failed", e.getMessage());
+        }
+    }
+
+    public record PushImage(String repository, String username, String password) {
+    }
+
+    public record PushedImage(String repository, String tag, String digest) {
     }
 
     /** Makes a new release from {@code version}: its code, config and formation. */

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import dev.gantry.git.GitCli;
 import dev.gantry.platform.FileTrees;
+import dev.gantry.build.registry.TestRegistry;
 import dev.gantry.platform.PostgresTestResource;
 import dev.gantry.platform.instance.InstanceBackend;
 import dev.gantry.platform.instance.TestImages;
@@ -113,6 +114,27 @@ class SampleAppPushTest {
                 .get("/api/apps/app/logs?source=gantry&lines=100").asString().contains("Stopped web.1"));
         String log = as(token).get("/api/apps/app/logs?source=gantry&lines=100").asString();
         assertTrue(log.contains("killed by signal 15 (exit 143)"), log);
+    }
+
+    /** The image of a release goes to a registry on request; what skopeo reads back there has the same digest. */
+    @Test
+    void aReleaseImageIsPushedToARegistry() throws Exception {
+        assumeTrue(TestRegistry.available(), "SKIPPED: needs docker-registry and skopeo");
+        Path src = checkout("static");
+        cli.start(src, "push", remote(), "main").await(PUSH_TIMEOUT).ok();
+        int v = as(token).get("/api/apps/app/releases").then().extract().path("[0].version");
+        String image = as(token).get("/api/apps/app/releases").then().extract().path("[0].image");
+        try (TestRegistry registry = TestRegistry.start(work.resolve("registry"), null)) {
+            as(token).body(Map.of("repository", registry.address() + "/team/site:v" + v))
+                    .post("/api/apps/app/releases/v" + v + "/push").then().statusCode(200)
+                    .body("digest", org.hamcrest.Matchers.equalTo(image))
+                    .body("tag", org.hamcrest.Matchers.equalTo("v" + v));
+            assertEquals(image, registry.digestOf("team/site:v" + v));
+            as(token).body(Map.of("repository", "not a repository")).post("/api/apps/app/releases/v" + v + "/push")
+                    .then().statusCode(422);
+        }
+        as(token).body(Map.of("repository", "127.0.0.1:1/team/site:v1")).post("/api/apps/app/releases/v" + v + "/push")
+                .then().statusCode(502).body("detail", org.hamcrest.Matchers.containsString("127.0.0.1:1"));
     }
 
     /** A changed app replaces the running one under load with no failed request. */
