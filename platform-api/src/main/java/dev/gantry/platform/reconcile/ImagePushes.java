@@ -45,6 +45,18 @@ final class ImagePushes {
         this.pusher = pusher;
     }
 
+    /** Whether the image runs without Gantry's engine: its config names an entrypoint (Gantry's launcher). */
+    private boolean portable(String digest) {
+        try {
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var manifest = json.readTree(java.nio.file.Files.readAllBytes(store.blob(digest)));
+            var config = json.readTree(java.nio.file.Files.readAllBytes(store.blob(manifest.path("config").path("digest").asText())));
+            return config.path("config").path("Entrypoint").isArray() && !config.path("config").path("Entrypoint").isEmpty();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Starts the push of the app's image if needed; returns where it stands now. */
     Status ensure(DesiredApp app) {
         if (app.image().contains("/")) {
@@ -55,6 +67,11 @@ final class ImagePushes {
         Status s = byImage.get(key);
         if (s != null && (s.done() || s.failed() == null || Instant.now().isBefore(retryAt.getOrDefault(key, Instant.MIN)))) {
             return s;
+        }
+        if (!portable(app.image())) {
+            return new Status(false, null, "release v" + app.release() + "'s image was built on this machine's stack "
+                    + "and has no entrypoint of its own, so a cluster cannot run it (portable images are not built "
+                    + "yet; release an image from a registry instead, see docs/kubernetes.md)");
         }
         Status pushing = new Status(false, null, null);
         byImage.put(key, pushing);

@@ -16,7 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.gantry.git.GitCli;
+import dev.gantry.platform.FileTrees;
 import dev.gantry.platform.PostgresTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -35,6 +42,9 @@ import org.junit.jupiter.api.Test;
 class KubernetesPlatformTest {
 
     private static final String IMAGE = "127.0.0.1:5999/gantry-test/web@sha256:" + "c".repeat(64);
+
+    @TestHTTPResource("/")
+    URL api;
 
     private final List<String> tenants = new ArrayList<>();
     private String tenant;
@@ -126,6 +136,29 @@ class KubernetesPlatformTest {
             cluster.restartApiServer();
         }
         await("2 pods up after the API server returned", Duration.ofSeconds(120), () -> up() == 2);
+    }
+
+    /** What the cluster cannot run is not pushed there: the deploy fails and says why, nothing is applied. */
+    @Test
+    void aPushOfAnImageTheClusterCannotRunFailsTheDeployAndSaysWhy() throws Exception {
+        as(token).body(Map.of("backend", "kubernetes")).patch("/api/apps/shop").then().statusCode(200);
+        Path work = Files.createTempDirectory("gantry-k8s-push-");
+        try {
+            GitCli cli = new GitCli(work.resolve("home"));
+            Path src = Files.createDirectories(work.resolve("src"));
+            Files.writeString(src.resolve("gantry-test-image"), "test:web\n");
+            cli.ok(src, "init", "-q");
+            cli.ok(src, "add", ".");
+            cli.ok(src, "commit", "-qm", "first");
+            GitCli.Result push = cli.run(src, "push", "http://user:" + token + "@127.0.0.1:" + api.getPort() + "/git/"
+                    + tenant + "/shop.git", "main");
+            assertTrue(push.exitCode() != 0, push.output());
+            assertTrue(push.output().contains("cluster 'test-cluster'"), push.output());
+            assertTrue(push.output().contains("cannot run it"), push.output());
+            assertEquals(null, TestCluster.shared().kubectl("get", "deployment", "shop-web", "-n", "gantry-" + tenant));
+        } finally {
+            FileTrees.deleteTree(work);
+        }
     }
 
     private JsonPath instances() {
