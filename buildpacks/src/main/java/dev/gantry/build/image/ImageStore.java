@@ -113,6 +113,54 @@ public final class ImageStore {
         return digest;
     }
 
+    /** Moves a layer tar into the store; returns its digest. */
+    public synchronized String putLayer(Path tar) {
+        String digest = Digests.of(tar);
+        moveBlob(tar, digest);
+        return digest;
+    }
+
+    /**
+     * Stores an image made of layers already in the store (bottom first) and the given container config
+     * ({@code Env}, {@code Entrypoint}, …); returns the manifest digest. The layers are uncompressed tars, so
+     * their digests are also their diff_ids.
+     */
+    public synchronized String putImage(List<String> layerDigests, ObjectNode containerConfig) {
+        ObjectNode config = JSON.createObjectNode();
+        config.put("architecture", "amd64");
+        config.put("os", "linux");
+        config.set("config", containerConfig);
+        ObjectNode rootfs = config.putObject("rootfs");
+        rootfs.put("type", "layers");
+        ArrayNode diffIds = rootfs.putArray("diff_ids");
+        layerDigests.forEach(diffIds::add);
+        byte[] configBytes = bytes(config);
+        String configDigest = writeBlob(configBytes);
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("schemaVersion", 2);
+        manifest.put("mediaType", MEDIA_MANIFEST);
+        manifest.set("config", descriptor(MEDIA_CONFIG, configDigest, configBytes.length));
+        ArrayNode layers = manifest.putArray("layers");
+        for (String d : layerDigests) {
+            layers.add(descriptor(MEDIA_LAYER, d, size(blob(d))));
+        }
+        byte[] manifestBytes = bytes(manifest);
+        String digest = writeBlob(manifestBytes);
+        List<JsonNode> index = index();
+        if (index.stream().noneMatch(m -> digest.equals(m.path("digest").asText()))) {
+            List<JsonNode> next = new ArrayList<>(index);
+            next.add(descriptor(MEDIA_MANIFEST, digest, manifestBytes.length));
+            writeIndex(next);
+        }
+        return digest;
+    }
+
+    /** The manifest and config of an image, as JSON. */
+    public synchronized JsonNode[] manifestAndConfig(String digest) {
+        JsonNode manifest = readJson(digest);
+        return new JsonNode[] {manifest, readJson(manifest.path("config").path("digest").asText())};
+    }
+
     /** The image with that manifest digest, its layers unpacked (once per layer digest). */
     public synchronized Image get(String digest) {
         JsonNode manifest = readJson(digest);

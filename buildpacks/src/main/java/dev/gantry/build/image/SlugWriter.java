@@ -35,18 +35,33 @@ public final class SlugWriter {
 
     /** Writes {@code dir}'s content under {@code prefix} (e.g. "app") to {@code out}; returns the entry count. */
     public static int write(Path dir, String prefix, OutputStream out) {
+        return write(dir, prefix, OWNER, p -> false, out);
+    }
+
+    /**
+     * Writes a whole root file system (a stack) as a layer: entries at the top (no prefix), owned by root,
+     * with the same determinism; {@code skip} leaves paths out (their directory stays, empty).
+     */
+    public static int writeRoot(Path dir, java.util.function.Predicate<Path> skip, OutputStream out) {
+        return write(dir, "", 0, skip, out);
+    }
+
+    private static int write(Path dir, String prefix, int owner, java.util.function.Predicate<Path> skip,
+                             OutputStream out) {
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, 10240)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
             int count = 0;
-            TarArchiveEntry root = new TarArchiveEntry(prefix + "/", TarConstants.LF_DIR, false);
-            fix(root, 0755);
-            tar.putArchiveEntry(root);
-            tar.closeArchiveEntry();
-            count++;
-            for (Path p : sorted(dir)) {
-                count += entry(tar, dir, p, prefix);
+            if (!prefix.isEmpty()) {
+                TarArchiveEntry root = new TarArchiveEntry(prefix + "/", TarConstants.LF_DIR, false);
+                fix(root, 0755, owner);
+                tar.putArchiveEntry(root);
+                tar.closeArchiveEntry();
+                count++;
+            }
+            for (Path p : sorted(dir, skip)) {
+                count += entry(tar, dir, p, prefix, owner);
             }
             tar.finish();
             return count;
@@ -56,13 +71,13 @@ public final class SlugWriter {
     }
 
     /** All paths below dir, depth first, children sorted by name (byte order of the UTF-8 name). */
-    private static List<Path> sorted(Path dir) throws IOException {
+    private static List<Path> sorted(Path dir, java.util.function.Predicate<Path> skip) throws IOException {
         List<Path> out = new ArrayList<>();
-        walk(dir, out);
+        walk(dir, out, skip);
         return out;
     }
 
-    private static void walk(Path dir, List<Path> out) throws IOException {
+    private static void walk(Path dir, List<Path> out, java.util.function.Predicate<Path> skip) throws IOException {
         List<Path> children;
         try (Stream<Path> s = Files.list(dir)) {
             children = new ArrayList<>(s.toList());
@@ -70,31 +85,31 @@ public final class SlugWriter {
         children.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
         for (Path c : children) {
             out.add(c);
-            if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
-                walk(c, out);
+            if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS) && !skip.test(c)) {
+                walk(c, out, skip);
             }
         }
     }
 
-    private static int entry(TarArchiveOutputStream tar, Path base, Path p, String prefix) throws IOException {
-        String name = prefix + "/" + base.relativize(p).toString();
+    private static int entry(TarArchiveOutputStream tar, Path base, Path p, String prefix, int owner) throws IOException {
+        String name = (prefix.isEmpty() ? "" : prefix + "/") + base.relativize(p).toString();
         PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         int mode = mode(a.permissions());
         TarArchiveEntry e;
         if (a.isSymbolicLink()) {
             e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, false);
             e.setLinkName(Files.readSymbolicLink(p).toString());
-            fix(e, 0777);
+            fix(e, 0777, owner);
             tar.putArchiveEntry(e);
             tar.closeArchiveEntry();
         } else if (a.isDirectory()) {
             e = new TarArchiveEntry(name + "/", TarConstants.LF_DIR, false);
-            fix(e, mode);
+            fix(e, mode, owner);
             tar.putArchiveEntry(e);
             tar.closeArchiveEntry();
         } else if (a.isRegularFile()) {
             e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, false);
-            fix(e, mode);
+            fix(e, mode, owner);
             e.setSize(a.size());
             tar.putArchiveEntry(e);
             Files.copy(p, tar);
@@ -105,11 +120,11 @@ public final class SlugWriter {
         return 1;
     }
 
-    private static void fix(TarArchiveEntry e, int mode) {
+    private static void fix(TarArchiveEntry e, int mode, int owner) {
         e.setMode((e.isDirectory() ? 040000 : e.isSymbolicLink() ? 0120000 : 0100000) | mode);
         e.setModTime(new Date(0));
-        e.setUserId(OWNER);
-        e.setGroupId(OWNER);
+        e.setUserId(owner);
+        e.setGroupId(owner);
         e.setUserName("");
         e.setGroupName("");
     }
