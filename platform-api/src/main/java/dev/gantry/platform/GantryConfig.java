@@ -94,6 +94,14 @@ public interface GantryConfig {
 
         @WithDefault("15m")
         Duration timeout();
+
+        /**
+         * What apps are built and run on: {@code host} (the host's own /usr, read-only; fast, not portable), or a
+         * stack made by {@code ./gantry stack build bookworm}: its name under {@code <data-dir>/stacks}, or a path.
+         * Apps placed on Kubernetes need such a stack (their images carry it as a layer).
+         */
+        @WithDefault("host")
+        String stack();
     }
 
     /** How the reconciler runs app instances. */

@@ -1,8 +1,10 @@
 package dev.gantry.platform.instance;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.gantry.build.Builder;
+import dev.gantry.build.stack.DirectoryStack;
 import dev.gantry.build.stack.HostStack;
 import dev.gantry.engine.LinuxContainerRuntime;
 import dev.gantry.platform.GantryConfig;
@@ -31,7 +33,16 @@ public class Backends {
     @Singleton
     Builder builder(LinuxContainerRuntime engine) {
         Path data = config.dataDir();
-        return new Builder(data, engine, new HostStack(data.resolve("stacks")));
+        String stack = config.builds().stack();
+        if ("host".equals(stack)) {
+            return new Builder(data, engine, new HostStack(data.resolve("stacks")));
+        }
+        Path root = stack.contains("/") ? Path.of(stack) : data.resolve("stacks").resolve(stack);
+        if (!Files.isDirectory(root.resolve("usr"))) {
+            throw new IllegalStateException("GANTRY_BUILDS_STACK=" + stack + ": no stack at " + root
+                    + " (make one with ./gantry stack build bookworm)");
+        }
+        return new Builder(data, engine, new DirectoryStack(root.getFileName().toString(), root));
     }
 
     @Produces

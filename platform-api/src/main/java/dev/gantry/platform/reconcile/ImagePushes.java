@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 import dev.gantry.build.image.ImageStore;
+import dev.gantry.build.image.PortableImages;
+import dev.gantry.build.stack.DirectoryStack;
 import dev.gantry.build.registry.Credentials;
 import dev.gantry.build.registry.RegistryClient;
 import dev.gantry.build.registry.RegistryReference;
@@ -16,7 +18,8 @@ import dev.gantry.platform.logs.LogStore;
  * Pushes the images of apps on the Kubernetes backend to the operator's registry, one at a time on a thread of
  * its own (a push can take a while; the reconciler must not wait for it). Each image goes to
  * {@code <registry>/<tenant>/<app>:v<release>} and is then referred to by digest, so what the cluster pulls is
- * exactly what was built. A failed push is retried after a delay; the registry client resumes what it had sent.
+ * exactly what was built. An image built on a Debian stack is first made portable (the stack as its base layer,
+ * Gantry's launcher as entrypoint: {@link PortableImages}); one built on the host stack cannot be. A failed push is retried after a delay; the registry client resumes what it had sent.
  */
 final class ImagePushes {
 
@@ -27,6 +30,8 @@ final class ImagePushes {
     }
 
     private final ImageStore store;
+    /** The stack images are built on, when it can be a layer of theirs (null: the host's, which cannot). */
+    private final DirectoryStack stack;
     private final RegistryClient registry;
     private final String registryPrefix;
     private final Credentials credentials;
@@ -35,9 +40,10 @@ final class ImagePushes {
     private final Map<String, Status> byImage = new ConcurrentHashMap<>();
     private final Map<String, Instant> retryAt = new ConcurrentHashMap<>();
 
-    ImagePushes(ImageStore store, RegistryClient registry, String registryPrefix, Credentials credentials,
-                LogStore logs, ExecutorService pusher) {
+    ImagePushes(ImageStore store, DirectoryStack stack, RegistryClient registry, String registryPrefix,
+                Credentials credentials, LogStore logs, ExecutorService pusher) {
         this.store = store;
+        this.stack = stack;
         this.registry = registry;
         this.registryPrefix = registryPrefix.replaceAll("/+$", "");
         this.credentials = credentials;
@@ -45,15 +51,11 @@ final class ImagePushes {
         this.pusher = pusher;
     }
 
-    /** Whether the image runs without Gantry's engine: its config names an entrypoint (Gantry's launcher). */
-    private boolean portable(String digest) {
+    private boolean portable(String image) {
         try {
-            var json = new com.fasterxml.jackson.databind.ObjectMapper();
-            var manifest = json.readTree(java.nio.file.Files.readAllBytes(store.blob(digest)));
-            var config = json.readTree(java.nio.file.Files.readAllBytes(store.blob(manifest.path("config").path("digest").asText())));
-            return config.path("config").path("Entrypoint").isArray() && !config.path("config").path("Entrypoint").isEmpty();
-        } catch (java.io.IOException | RuntimeException e) {
-            return false;
+            return PortableImages.isPortable(store, image);
+        } catch (RuntimeException e) {
+            return false; // not an image of this store (a test image): the host stack's rule applies
         }
     }
 
@@ -68,10 +70,11 @@ final class ImagePushes {
         if (s != null && (s.done() || s.failed() == null || Instant.now().isBefore(retryAt.getOrDefault(key, Instant.MIN)))) {
             return s;
         }
-        if (!portable(app.image())) {
-            return new Status(false, null, "release v" + app.release() + "'s image was built on this machine's stack "
-                    + "and has no entrypoint of its own, so a cluster cannot run it (portable images are not built "
-                    + "yet; release an image from a registry instead, see docs/kubernetes.md)");
+        boolean portable = portable(app.image());
+        if (!portable && stack == null) {
+            return new Status(false, null, "release v" + app.release() + " was built on the host stack, which a "
+                    + "cluster cannot run: the operator sets GANTRY_BUILDS_STACK to a stack made with "
+                    + "./gantry stack build bookworm (see docs/kubernetes.md)");
         }
         Status pushing = new Status(false, null, null);
         byImage.put(key, pushing);
@@ -79,7 +82,8 @@ final class ImagePushes {
         logs.append(app.appId(), "gantry", "push", "Pushing image " + app.image() + " to " + ref);
         pusher.execute(() -> {
             try {
-                String digest = registry.push(store, app.image(), ref, credentials, (blob, sent, total) -> {
+                String image = portable ? app.image() : PortableImages.export(store, app.image(), stack);
+                String digest = registry.push(store, image, ref, credentials, (blob, sent, total) -> {
                 });
                 byImage.put(key, new Status(true, repository + "@" + digest, null));
                 logs.append(app.appId(), "gantry", "push", "Pushed " + repository + "@" + digest);

@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 
 import dev.gantry.build.Builder;
 import dev.gantry.build.registry.Credentials;
+import dev.gantry.build.stack.DirectoryStack;
 import dev.gantry.build.registry.RegistryClient;
 import dev.gantry.platform.GantryConfig;
 import dev.gantry.platform.kubernetes.KubernetesBackend;
@@ -52,7 +53,8 @@ class KubernetesWiring {
         Credentials credentials = k.registryUsername().isPresent()
                 ? Credentials.basic(k.registryUsername().get(), k.registryPassword().orElse(""))
                 : Credentials.none();
-        ImagePushes pushes = new ImagePushes(builder.images(), new RegistryClient(), k.registry().orElseThrow(),
+        DirectoryStack stack = builder.stack() instanceof DirectoryStack d ? d : null;
+        ImagePushes pushes = new ImagePushes(builder.images(), stack, new RegistryClient(), k.registry().orElseThrow(),
                 credentials, logs, Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, "image-pusher");
                     t.setDaemon(true);

@@ -154,7 +154,8 @@ class KubernetesPlatformTest {
                     + tenant + "/shop.git", "main");
             assertTrue(push.exitCode() != 0, push.output());
             assertTrue(push.output().contains("cluster 'test-cluster'"), push.output());
-            assertTrue(push.output().contains("cannot run it"), push.output());
+            assertTrue(push.output().contains("built on the host stack, which a cluster cannot run"), push.output());
+            assertTrue(push.output().contains("GANTRY_BUILDS_STACK"), push.output());
             assertEquals(null, TestCluster.shared().kubectl("get", "deployment", "shop-web", "-n", "gantry-" + tenant));
         } finally {
             FileTrees.deleteTree(work);
