@@ -50,13 +50,25 @@ wait_for() { # CMD N: until CMD prints N (bounded: 15 min)
 }
 
 calls0=$(api_calls); cpu0=$(cpu_seconds)
+echo "gantry: scaling web to $REPLICAS ..."
 t0=$(now_ms); scale "$REPLICAS"; wait_for count_up "$REPLICAS"; g_up=$(( $(now_ms) - t0 ))
+echo "gantry: $REPLICAS up in $g_up ms; scaling to 0 ..."
 t0=$(now_ms); scale 0; wait_for count_all 0; g_down=$(( $(now_ms) - t0 ))
+echo "gantry: 0 left in $g_down ms"
 g_calls=$(( $(api_calls) - calls0 )); g_cpu=$(awk -v a="$(cpu_seconds)" -v b="$cpu0" 'BEGIN {printf "%.1f", a - b}')
 g_peak=$(peak_mb)
 
 # The peer: kubectl on a copy of Gantry's Deployment in a namespace of its own.
 "$KUBECTL" create namespace peer >/dev/null
+# The same admission work as Gantry's namespace: its ResourceQuota and LimitRange, copied.
+for kind in resourcequota/gantry-quota limitrange/gantry-limits; do
+  "$KUBECTL" get "$kind" -n gantry-bench -o json | python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+d["metadata"]={"name":d["metadata"]["name"],"namespace":"peer"}
+d.pop("status",None)
+print(json.dumps(d))' | "$KUBECTL" apply -f - >/dev/null
+done
 "$KUBECTL" get deployment web-web -n gantry-bench -o json | python3 -c '
 import json,sys
 d=json.load(sys.stdin)
@@ -66,7 +78,8 @@ d["spec"]["replicas"]=0
 c=d["spec"]["template"]["spec"]["containers"][0]
 c.pop("envFrom",None)
 print(json.dumps(d))' | "$KUBECTL" apply -f - >/dev/null
-kube_calls() { grep -cE '(GET|PUT|PATCH|POST|DELETE) https' "$1"; }
+echo "kubectl: the same Deployment, scaled to $REPLICAS and back ..."
+kube_calls() { grep -cE '(GET|PUT|PATCH|POST|DELETE) https' "$1" || true; }
 t0=$(now_ms)
 "$KUBECTL" -v=6 scale deployment/peer -n peer --replicas="$REPLICAS" >"$K8S/k-up.log" 2>&1
 "$KUBECTL" -v=6 rollout status deployment/peer -n peer --timeout=900s >>"$K8S/k-up.log" 2>&1

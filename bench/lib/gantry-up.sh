@@ -27,7 +27,8 @@ gantry_cleanup() {
       sleep 0.3
     done
   fi
-  kill -INT "$GANTRY_PID" 2>/dev/null || true
+  # TERM, not INT: a background job of a non-interactive shell starts with SIGINT ignored, and cannot trap it
+  kill -TERM "$GANTRY_PID" 2>/dev/null || true
   wait "$GANTRY_PID" 2>/dev/null || true
   rm -rf "$DATA"
 }

@@ -258,12 +258,16 @@ class GantryUpIT {
                 + Files.readString(log));
     }
 
-    /** What Ctrl-C does: SIGINT to the launcher, which stops the platform and the router. */
+    /**
+     * What a service manager (and Ctrl-C, through the same trap) does: SIGTERM to the launcher, which stops the
+     * platform and the router. Not SIGINT here: when the tests themselves run in a background job, every process
+     * they start inherits SIGINT as ignored, and a shell cannot trap a signal ignored on entry.
+     */
     private void stop() throws Exception {
-        new ProcessBuilder("kill", "-INT", Long.toString(gantry.pid())).start().waitFor();
+        new ProcessBuilder("kill", "-TERM", Long.toString(gantry.pid())).start().waitFor();
         if (!gantry.waitFor(30, TimeUnit.SECONDS)) {
             gantry.destroyForcibly().waitFor();
-            fail("gantry up did not stop within 30 s of SIGINT:\n" + Files.readString(log));
+            fail("gantry up did not stop within 30 s of SIGTERM:\n" + Files.readString(log));
         }
         assertTrue(Files.readString(log).contains("stopped"), Files.readString(log));
     }

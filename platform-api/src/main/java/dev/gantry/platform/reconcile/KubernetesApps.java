@@ -55,6 +55,9 @@ final class KubernetesApps {
     private final Map<String, Quota> tenantQuotas = new ConcurrentHashMap<>();
     private final Map<Long, AppState> states = new ConcurrentHashMap<>();
     private final Map<String, Long> logOffsets = new ConcurrentHashMap<>();
+    private final Map<String, Long> logReadAt = new ConcurrentHashMap<>();
+    /** Log reads per interval, whatever the number of pods: what log copying may cost the API server. */
+    static final int LOG_REQUESTS_PER_INTERVAL = 20;
     private long loggedAt;
 
     KubernetesApps(KubernetesBackend kube, ImagePushes pushes, LogStore logs, Duration bootTimeout,
@@ -87,6 +90,9 @@ final class KubernetesApps {
      */
     Outcome converge(DesiredApp app, Quota quota, Instant now, boolean blocked) {
         Retry retry = retries.computeIfAbsent(app.appId(), k -> new Retry());
+        if (!app.deployable()) {
+            return new Outcome(List.of(), false, null, null); // no image released yet: nothing to run anywhere
+        }
         if (blocked) {
             // its release failed and is being rolled back: leave the cluster as it is, just watch it
             AppState state = states.get(app.appId());
@@ -266,13 +272,21 @@ final class KubernetesApps {
         return out;
     }
 
-    /** Copies new pod output into the apps' log streams, every {@code logInterval}. */
+    /**
+     * Copies new pod output into the apps' log streams: every {@code logInterval}, at most
+     * {@link #LOG_REQUESTS_PER_INTERVAL} pods, the ones read longest ago first. Kubernetes has no log stream for
+     * many pods at once, so each pod costs a request; with many pods each is read less often, and nothing is lost
+     * (the next read starts where the last one ended).
+     */
     void shipLogs(List<DesiredApp> apps) {
         long nowNanos = System.nanoTime();
         if (nowNanos - loggedAt < logInterval.toNanos()) {
             return;
         }
         loggedAt = nowNanos;
+        record Due(DesiredApp app, PodState pod, String key, long readAt) {
+        }
+        List<Due> due = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (DesiredApp app : apps) {
             AppState state = states.get(app.appId());
@@ -281,23 +295,29 @@ final class KubernetesApps {
                 continue; // nothing yet, or the cluster is failing: logs wait for the next good pass
             }
             for (PodState p : state.pods()) {
-                if (!"Running".equals(p.phase())) {
-                    continue;
-                }
-                String key = app.tenant() + "/" + p.name();
-                seen.add(key);
-                try {
-                    InstanceBackend.LogChunk chunk = kube.readLog(app.tenant(), p.name(), logOffsets.getOrDefault(key, 0L));
-                    for (InstanceBackend.LogEntry e : chunk.entries()) {
-                        logs.append(app.appId(), "app", p.name(), e.text());
-                    }
-                    logOffsets.put(key, chunk.nextOffset());
-                } catch (KubernetesFailure e) {
-                    // logs of a pod that is going away, or a cluster that is down: try at the next interval
+                if ("Running".equals(p.phase())) {
+                    String key = app.tenant() + "/" + p.name();
+                    seen.add(key);
+                    due.add(new Due(app, p, key, logReadAt.getOrDefault(key, 0L)));
                 }
             }
         }
+        due.sort(java.util.Comparator.comparingLong(Due::readAt));
+        for (Due d : due.subList(0, Math.min(LOG_REQUESTS_PER_INTERVAL, due.size()))) {
+            logReadAt.put(d.key(), nowNanos);
+            try {
+                InstanceBackend.LogChunk chunk = kube.readLog(d.app().tenant(), d.pod().name(),
+                        logOffsets.getOrDefault(d.key(), 0L));
+                for (InstanceBackend.LogEntry e : chunk.entries()) {
+                    logs.append(d.app().appId(), "app", d.pod().name(), e.text());
+                }
+                logOffsets.put(d.key(), chunk.nextOffset());
+            } catch (KubernetesFailure e) {
+                // logs of a pod that is going away, or a cluster that is down: try at the next interval
+            }
+        }
         logOffsets.keySet().retainAll(seen);
+        logReadAt.keySet().retainAll(seen);
     }
 
     long apiCalls() {

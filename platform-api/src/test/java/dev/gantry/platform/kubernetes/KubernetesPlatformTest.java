@@ -64,6 +64,9 @@ class KubernetesPlatformTest {
         for (String t : tenants) {
             asAdmin().delete("/api/tenants/" + t);
         }
+        // a build (the push test) puts the tenant's quota on a cgroup here too; deleting the tenant removes it
+        await("the tenants' cgroups are removed", Duration.ofSeconds(20), () -> tenants.stream()
+                .noneMatch(t -> Files.exists(Path.of("/sys/fs/cgroup/memory/gantry", t))));
         for (String t : tenants) {
             await("namespace of " + t + " deleted", Duration.ofSeconds(60), () -> {
                 String phase = TestCluster.shared().kubectl("get", "namespace", "gantry-" + t, "-o",
