@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * A self-contained stack: a complete root filesystem in a directory (e.g. one made by
- * {@link DebianStackBuilder}), used as the lowest overlay layer. Only the host's {@code /etc/resolv.conf} is
- * bind-mounted (read-only), so name resolution works as on the host.
+ * {@link DebianStackBuilder}), used as the lowest overlay layer. Only the host's {@code /etc/resolv.conf} and CA
+ * bundle are bind-mounted (read-only), so name resolution and TLS trust work as on the host.
  */
 public final class DirectoryStack implements Stack {
 
@@ -31,11 +31,22 @@ public final class DirectoryStack implements Stack {
         return rootfs;
     }
 
+    /** The CA bundle, where Debian's ca-certificates (on the host and in the stack) keeps it. */
+    private static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
     @Override
     public List<MountSpec> mounts() {
-        return Files.isRegularFile(Path.of("/etc/resolv.conf"))
-                ? List.of(new MountSpec("/etc/resolv.conf", "bind", "/etc/resolv.conf", List.of("bind", "ro", "nosuid", "nodev", "noexec")))
-                : List.of();
+        List<MountSpec> mounts = new java.util.ArrayList<>();
+        List<String> options = List.of("bind", "ro", "nosuid", "nodev", "noexec");
+        if (Files.isRegularFile(Path.of("/etc/resolv.conf"))) {
+            mounts.add(new MountSpec("/etc/resolv.conf", "bind", "/etc/resolv.conf", options));
+        }
+        // Trust what the host trusts (an operator's proxy or private registry CA included) when the stack keeps its
+        // CAs in the same bundle; the stack's own bundle stays in its image for elsewhere.
+        if (Files.isRegularFile(Path.of(CA_BUNDLE)) && Files.isRegularFile(rootfs.resolve(CA_BUNDLE.substring(1)))) {
+            mounts.add(new MountSpec(CA_BUNDLE, "bind", CA_BUNDLE, options));
+        }
+        return mounts;
     }
 
     @Override

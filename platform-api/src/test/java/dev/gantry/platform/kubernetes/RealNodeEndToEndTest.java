@@ -1,0 +1,124 @@
+package dev.gantry.platform.kubernetes;
+
+import static dev.gantry.platform.ApiClient.as;
+import static dev.gantry.platform.ApiClient.asAdmin;
+import static dev.gantry.platform.ApiClient.newTenant;
+import static dev.gantry.platform.ApiClient.uniqueName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.gantry.git.GitCli;
+import dev.gantry.platform.FileTrees;
+import dev.gantry.platform.PostgresTestResource;
+import dev.gantry.platform.reconcile.ReconcilerTest;
+import dev.gantry.platform.reconcile.RouterClient;
+import dev.gantry.platform.reconcile.RouterTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on a real Kubernetes node: `git push` of the Node.js sample to an app on the kubernetes
+ * backend builds it on the Debian stack, Gantry makes the image portable and pushes it to the registry, the
+ * kubelet pulls and runs it, and it answers through Gantry's router at its usual URL; a second push switches with
+ * no failed request under a bounded load loop.
+ */
+@QuarkusTest
+@TestProfile(RealNodeProfile.class)
+@QuarkusTestResource(PostgresTestResource.class)
+class RealNodeEndToEndTest {
+
+    private static final Duration PUSH_TIMEOUT = Duration.ofMinutes(8);
+
+    @TestHTTPResource("/")
+    URL api;
+
+    private Path work;
+    private GitCli cli;
+    private String tenant;
+    private String token;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(RealNodeResource.unavailableBecause() == null, RealNodeResource.unavailableBecause());
+        work = Files.createTempDirectory("gantry-k8s-e2e-");
+        cli = new GitCli(work.resolve("home"));
+        tenant = uniqueName("e2e");
+        token = newTenant(tenant);
+        as(token).body(Map.of("name", "app")).post("/api/apps").then().statusCode(201);
+        asAdmin().body(Map.of("backend", "kubernetes")).patch("/api/tenants/" + tenant).then().statusCode(200);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (tenant != null) {
+            asAdmin().delete("/api/tenants/" + tenant);
+            dev.gantry.platform.Await.await("the tenant's cgroup is removed", Duration.ofSeconds(30),
+                    () -> !Files.exists(Path.of("/sys/fs/cgroup/memory/gantry", tenant)));
+        }
+        if (work != null) {
+            FileTrees.deleteTree(work);
+        }
+    }
+
+    @Test
+    void aPushedNodeAppRunsOnTheNodeAndASecondPushSwitchesWithNoFailedRequest() throws Exception {
+        Path src = work.resolve("src");
+        copy(Path.of("..", "docs", "examples", "apps", "node"), src);
+        cli.ok(src, "init", "-q", "-b", "main");
+        cli.ok(src, "add", ".");
+        cli.ok(src, "commit", "-qm", "app");
+        String remote = "http://user:" + token + "@127.0.0.1:" + api.getPort() + "/git/" + tenant + "/app.git";
+
+        GitCli.Result first = cli.start(src, "push", remote, "main").await(PUSH_TIMEOUT);
+        assertEquals(0, first.exitCode(), first.output());
+        assertTrue(first.output().contains("is live"), first.output());
+        RouterClient.Answer a = RouterClient.get(RouterTestResource.httpPort, host(), "/");
+        assertEquals(200, a.status(), a.body());
+        assertTrue(a.body().startsWith("hello from node"), a.body());
+        String instances = as(token).get("/api/apps/app/instances").asString();
+        assertTrue(instances.contains("\"state\":\"up\"") && instances.contains("10.244.0."), instances);
+
+        Path server = src.resolve("server.js");
+        Files.writeString(server, Files.readString(server).replace("hello from node", "hello again from node"));
+        cli.ok(src, "commit", "-qam", "new greeting");
+        try (ReconcilerTest.Load load = new ReconcilerTest.Load(RouterTestResource.httpPort, host())) {
+            GitCli.Result second = cli.start(src, "push", remote, "main").await(PUSH_TIMEOUT);
+            assertEquals(0, second.exitCode(), second.output());
+            dev.gantry.platform.Await.await("the new version answers", Duration.ofSeconds(30), () ->
+                    RouterClient.get(RouterTestResource.httpPort, host(), "/").body().startsWith("hello again"));
+            load.stop();
+            assertTrue(load.ok.get() > 10, "the load loop ran");
+            assertEquals(List.of(), load.failures, "no request failed during the switch");
+        }
+    }
+
+    private String host() {
+        return "app." + tenant + ".localhost";
+    }
+
+    private static void copy(Path from, Path to) throws Exception {
+        try (var s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+    }
+}
