@@ -20,11 +20,13 @@ import java.util.Map;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import dev.gantry.platform.FileTrees;
 import dev.gantry.platform.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import dev.gantry.platform.reconcile.ReconcilerProfile;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,16 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ReconcilerProfile.class)
 @QuarkusTestResource(PostgresTestResource.class)
 class DashboardDeployBrowserTest extends BrowserTestBase {
+
+    /** The sample app's temporary repository, removed after the test. */
+    private Path sampleDir;
+
+    @AfterEach
+    void removeSample() throws IOException {
+        if (sampleDir != null) {
+            FileTrees.deleteTree(sampleDir);
+        }
+    }
 
     /**
      * The deploy journey: {@code git push} a sample app while the Builds page is open, watch its build log arrive
@@ -57,6 +69,7 @@ class DashboardDeployBrowserTest extends BrowserTestBase {
         assertThat(page.getByTestId("build-log-state")).containsText("Live");
 
         Path repo = sampleAppRepository();
+        sampleDir = repo.getParent();
         String remote = "http://git:" + token + "@" + root.getHost() + ":" + root.getPort() + "/git/" + tenant
                 + "/hello.git";
         Process push = new ProcessBuilder("git", "push", remote, "main").directory(repo.toFile())
