@@ -24,23 +24,8 @@ while [ $# -gt 0 ]; do
 done
 
 log() { echo "kubernetes-cluster: $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# Starts a process in the background, its output in DIR/NAME.log, its PID recorded as NAME in DIR/pids.
-spawn() {
-  local name="$1"; shift
-  setsid "$@" >"$DIR/$name.log" 2>&1 < /dev/null &
-  echo "$name $!" >>"$DIR/pids"
-}
-
-pid_of() { awk -v n="$1" '$1 == n {print $2}' "$DIR/pids" 2>/dev/null | tail -1; }
-
-stop_pid() { # PID: TERM, then KILL after 10 s
-  local pid="$1"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
+# shellcheck source=lib/processes.sh
+source "$HERE/lib/processes.sh"
 
 start_apiserver() {
   # shellcheck disable=SC1091

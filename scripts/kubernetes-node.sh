@@ -23,17 +23,8 @@ POD_SUBNET=10.244.0.0/24
 RUN=/run/gantry-k8s-containerd
 
 log() { echo "kubernetes-node: $*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-spawn() {
-  local name="$1"; shift
-  setsid "$@" >"$DIR/$name.log" 2>&1 < /dev/null &
-  echo "$name $!" >>"$DIR/pids"
-}
-stop_pid() {
-  kill -TERM "$1" 2>/dev/null || return 0
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-}
+# shellcheck source=lib/processes.sh
+source "$HERE/lib/processes.sh"
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # The pause container of every pod, as a one-layer OCI image written by hand (our own few lines of C: it
@@ -152,7 +143,7 @@ down() {
   DIR="$(cd "$DIR" && pwd)"
   # kubelet first (it would restart pods), then the pods' containers, then containerd and the registry
   if [ -f "$DIR/pids" ]; then
-    stop_pid "$(awk '$1 == "kubelet" {print $2}' "$DIR/pids" | tail -1)"
+    stop_pid "$(pid_of kubelet)"
   fi
   if [ -S "$RUN/containerd.sock" ]; then
     for c in $(ctr --address "$RUN/containerd.sock" -n k8s.io tasks list -q 2>/dev/null); do

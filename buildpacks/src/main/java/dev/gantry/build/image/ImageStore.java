@@ -76,41 +76,15 @@ public final class ImageStore {
      */
     public synchronized String put(Path layerTar, List<String> env, String workingDir, Map<String, String> processTypes,
                                    List<String> buildpacks) {
-        String layerDigest = Digests.of(layerTar);
-        long layerSize = size(layerTar);
-        moveBlob(layerTar, layerDigest);
-
-        ObjectNode config = JSON.createObjectNode();
-        config.put("architecture", "amd64");
-        config.put("os", "linux");
-        ObjectNode c = config.putObject("config");
+        String layerDigest = putLayer(layerTar);
+        ObjectNode c = JSON.createObjectNode();
         ArrayNode envArr = c.putArray("Env");
         env.forEach(envArr::add);
         c.put("WorkingDir", workingDir);
         ObjectNode labels = c.putObject("Labels");
         labels.put(LABEL_PROCESS_TYPES, json(new TreeMap<>(processTypes)));
         labels.put(LABEL_BUILDPACKS, String.join(",", buildpacks));
-        ObjectNode rootfs = config.putObject("rootfs");
-        rootfs.put("type", "layers");
-        rootfs.putArray("diff_ids").add(layerDigest);
-        byte[] configBytes = bytes(config);
-        String configDigest = writeBlob(configBytes);
-
-        ObjectNode manifest = JSON.createObjectNode();
-        manifest.put("schemaVersion", 2);
-        manifest.put("mediaType", MEDIA_MANIFEST);
-        manifest.set("config", descriptor(MEDIA_CONFIG, configDigest, configBytes.length));
-        manifest.putArray("layers").add(descriptor(MEDIA_LAYER, layerDigest, layerSize));
-        byte[] manifestBytes = bytes(manifest);
-        String digest = writeBlob(manifestBytes);
-
-        List<JsonNode> index = index();
-        if (index.stream().noneMatch(m -> digest.equals(m.path("digest").asText()))) {
-            List<JsonNode> next = new ArrayList<>(index);
-            next.add(descriptor(MEDIA_MANIFEST, digest, manifestBytes.length));
-            writeIndex(next);
-        }
-        return digest;
+        return putImage(List.of(layerDigest), c);
     }
 
     /** Moves a layer tar into the store; returns its digest. */

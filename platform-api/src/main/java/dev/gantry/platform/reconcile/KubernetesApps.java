@@ -170,17 +170,24 @@ final class KubernetesApps {
                 && now.isAfter(a.fingerprintSince().plus(bootTimeout))) {
             failure = "not every pod became ready within " + bootTimeout.toSeconds() + " s";
         }
-        List<RoutedInstances.Address> routes = new ArrayList<>();
+        List<RoutedInstances.Address> routes = List.of();
         if (routeToPods) {
             try {
-                for (Endpoint ep : kube.readyEndpoints(app.tenant(), app.app())) {
-                    routes.add(new RoutedInstances.Address(ep.ip(), ep.port()));
-                }
+                routes = podRoutes(app.tenant(), app.app());
             } catch (KubernetesFailure e) {
                 error = error != null ? error : e.getMessage();
             }
         }
         return new Outcome(routes, complete && app.deployable(), failure, error);
+    }
+
+    /** The ready addresses of the app's web pods, as the router takes them. */
+    private List<RoutedInstances.Address> podRoutes(String tenant, String app) {
+        List<RoutedInstances.Address> routes = new ArrayList<>();
+        for (Endpoint ep : kube.readyEndpoints(tenant, app)) {
+            routes.add(new RoutedInstances.Address(ep.ip(), ep.port()));
+        }
+        return routes;
     }
 
     /** See {@link Reconciler#checkOnKubernetes}. */
@@ -210,15 +217,11 @@ final class KubernetesApps {
         if (!routeToPods || a == null) {
             return List.of();
         }
-        List<RoutedInstances.Address> routes = new ArrayList<>();
         try {
-            for (Endpoint ep : kube.readyEndpoints(a.spec().tenant(), a.spec().app())) {
-                routes.add(new RoutedInstances.Address(ep.ip(), ep.port()));
-            }
+            return podRoutes(a.spec().tenant(), a.spec().app());
         } catch (KubernetesFailure e) {
-            // the cluster is gone: nothing there serves anyway
+            return List.of(); // the cluster is gone: nothing there serves anyway
         }
-        return routes;
     }
 
     /**

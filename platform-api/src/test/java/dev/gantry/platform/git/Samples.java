@@ -9,14 +9,14 @@ import java.util.stream.Stream;
 import dev.gantry.git.GitCli;
 
 /** The README's sample apps ({@code docs/examples/apps}), each copied into its own git repository, as a user has it. */
-final class Samples {
+public final class Samples {
 
     static final Path DIR = Path.of("..", "docs", "examples", "apps");
 
     private Samples() {
     }
 
-    static Path checkout(GitCli cli, String sample, Path into) throws IOException, InterruptedException {
+    public static Path checkout(GitCli cli, String sample, Path into) throws IOException, InterruptedException {
         Path from = DIR.resolve(sample);
         Path src = into.resolve(sample);
         try (Stream<Path> files = Files.walk(from)) {

@@ -1,5 +1,6 @@
 package dev.gantry.platform.kubernetes;
 
+import static dev.gantry.platform.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import dev.gantry.platform.formation.FormationSpec;
 import dev.gantry.platform.quota.Quota;
@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KubernetesBackendTest.ClusterParameter.class)
 class KubernetesBackendTest {
 
+    /** Pods on hollow nodes, on a loaded 2-core machine. */
+    private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String IMAGE = "127.0.0.1:5000/t/web@sha256:" + "a".repeat(64);
 
     private TestCluster cluster;
@@ -63,7 +65,7 @@ class KubernetesBackendTest {
     void anAppBecomesADeploymentAServiceAndASecretAndItsPodsGetReady() {
         KubeApp v1 = app("f1", 1, Map.of("GREETING", "hello"), 1, -1);
         kube.applyApp(v1);
-        await("web ready", () -> complete(v1, "web"));
+        await("web ready", WAIT, () -> complete(v1, "web"));
 
         AppState s = kube.state(tenant, "shop");
         assertEquals(1, s.pods().size());
@@ -72,7 +74,7 @@ class KubernetesBackendTest {
         assertEquals("web", pod.type());
         assertEquals(1, pod.release());
         assertEquals("f1", pod.fingerprint());
-        await("endpoint", () -> kube.readyEndpoints(tenant, "shop").size() == 1);
+        await("endpoint", WAIT, () -> kube.readyEndpoints(tenant, "shop").size() == 1);
         assertEquals(5000, kube.readyEndpoints(tenant, "shop").get(0).port());
 
         String ns = "gantry-" + tenant;
@@ -100,16 +102,16 @@ class KubernetesBackendTest {
     void scalingChangesReplicasAndNeverTheTemplate() {
         KubeApp one = app("f1", 1, Map.of(), 1, -1);
         kube.applyApp(one);
-        await("1 ready", () -> complete(one, "web"));
+        await("1 ready", WAIT, () -> complete(one, "web"));
         KubeApp three = app("f1", 2, Map.of(), 3, -1); // a scale makes a release; same code and config
         kube.applyApp(three);
-        await("3 ready", () -> complete(three, "web") && readyPods() == 3);
+        await("3 ready", WAIT, () -> complete(three, "web") && readyPods() == 3);
         assertEquals(1, replicaSets("web"), "a scale must not roll out a new ReplicaSet");
         assertTrue(kube.state(tenant, "shop").pods().stream().allMatch(p -> p.release() == 1),
                 "the template keeps naming the release that introduced the code");
         KubeApp none = app("f1", 3, Map.of(), 0, -1);
         kube.applyApp(none);
-        await("0 pods", () -> kube.state(tenant, "shop").pods().isEmpty());
+        await("0 pods", WAIT, () -> kube.state(tenant, "shop").pods().isEmpty());
         assertEquals(0, kube.readyEndpoints(tenant, "shop").size());
     }
 
@@ -117,16 +119,16 @@ class KubernetesBackendTest {
     void aConfigChangeRollsANewReplicaSetAndARollbackBringsTheOldTemplateBack() {
         KubeApp v1 = app("f1", 1, Map.of("MODE", "one"), 2, -1);
         kube.applyApp(v1);
-        await("v1 ready", () -> complete(v1, "web"));
+        await("v1 ready", WAIT, () -> complete(v1, "web"));
         KubeApp v2 = app("f2", 2, Map.of("MODE", "two"), 2, -1);
         kube.applyApp(v2);
-        await("v2 ready", () -> complete(v2, "web"));
+        await("v2 ready", WAIT, () -> complete(v2, "web"));
         assertEquals(2, replicaSets("web"));
         assertTrue(kube.state(tenant, "shop").pods().stream().allMatch(p -> "f2".equals(p.fingerprint())));
 
         KubeApp v3 = app("f1", 3, Map.of("MODE", "one"), 2, -1); // the rollback release: v1's code and config
         kube.applyApp(v3);
-        await("rolled back", () -> complete(v3, "web"));
+        await("rolled back", WAIT, () -> complete(v3, "web"));
         assertEquals(2, replicaSets("web"), "the old ReplicaSet is scaled up again, no third one");
         assertEquals("b25l", cluster.kubectl("get", "secret", "shop-config", "-n", "gantry-" + tenant, "-o",
                 "jsonpath={.data.MODE}"));
@@ -136,11 +138,11 @@ class KubernetesBackendTest {
     void processTypesComeAndGo() {
         KubeApp both = app("f1", 1, Map.of(), 1, 2);
         kube.applyApp(both);
-        await("worker ready", () -> complete(both, "worker") && complete(both, "web"));
+        await("worker ready", WAIT, () -> complete(both, "worker") && complete(both, "web"));
         KubeApp webOnly = app("f1", 2, Map.of(), 1, -1);
         kube.applyApp(webOnly);
-        await("worker gone", () -> kube.state(tenant, "shop").types().stream().noneMatch(t -> t.type().equals("worker")));
-        await("worker pods gone", () -> kube.state(tenant, "shop").pods().stream().noneMatch(p -> p.type().equals("worker")));
+        await("worker gone", WAIT, () -> kube.state(tenant, "shop").types().stream().noneMatch(t -> t.type().equals("worker")));
+        await("worker pods gone", WAIT, () -> kube.state(tenant, "shop").pods().stream().noneMatch(p -> p.type().equals("worker")));
     }
 
     @Test
@@ -176,7 +178,7 @@ class KubernetesBackendTest {
     void anUnreachableApiServerIsAClearFailureAndTheBackendRecoversWhenItReturns() {
         KubeApp v1 = app("f1", 1, Map.of(), 1, -1);
         kube.applyApp(v1);
-        await("v1 ready", () -> complete(v1, "web"));
+        await("v1 ready", WAIT, () -> complete(v1, "web"));
         cluster.stopApiServer();
         try {
             KubernetesFailure down = assertThrows(KubernetesFailure.class, () -> kube.applyApp(app("f1", 2, Map.of(), 2, -1)));
@@ -188,7 +190,7 @@ class KubernetesBackendTest {
             cluster.restartApiServer();
         }
         KubeApp v2 = app("f1", 2, Map.of(), 2, -1);
-        await("applied after the API server returned", () -> {
+        await("applied after the API server returned", WAIT, () -> {
             try {
                 kube.applyApp(v2);
                 return true;
@@ -196,7 +198,7 @@ class KubernetesBackendTest {
                 return false;
             }
         });
-        await("the watches caught up", () -> complete(v2, "web") && readyPods() == 2);
+        await("the watches caught up", WAIT, () -> complete(v2, "web") && readyPods() == 2);
     }
 
     private boolean complete(KubeApp app, String type) {
@@ -213,22 +215,6 @@ class KubernetesBackendTest {
         String out = cluster.kubectl("get", "replicasets", "-n", "gantry-" + tenant, "-l", "gantry.dev/type=" + type,
                 "-o", "name");
         return out == null ? -1 : (int) out.lines().filter(l -> !l.isBlank()).count();
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
-        throw new AssertionError("timed out after 90 s waiting for " + what);
     }
 
     /** Hands each test the run's cluster (started on first use, stopped when the run ends). */

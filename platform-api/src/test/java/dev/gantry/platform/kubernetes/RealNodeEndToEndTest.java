@@ -18,6 +18,7 @@ import java.util.Map;
 import dev.gantry.git.GitCli;
 import dev.gantry.platform.FileTrees;
 import dev.gantry.platform.PostgresTestResource;
+import dev.gantry.platform.git.Samples;
 import dev.gantry.platform.reconcile.ReconcilerTest;
 import dev.gantry.platform.reconcile.RouterClient;
 import dev.gantry.platform.reconcile.RouterTestResource;
@@ -75,11 +76,7 @@ class RealNodeEndToEndTest {
 
     @Test
     void aPushedNodeAppRunsOnTheNodeAndASecondPushSwitchesWithNoFailedRequest() throws Exception {
-        Path src = work.resolve("src");
-        copy(Path.of("..", "docs", "examples", "apps", "node"), src);
-        cli.ok(src, "init", "-q", "-b", "main");
-        cli.ok(src, "add", ".");
-        cli.ok(src, "commit", "-qm", "app");
+        Path src = Samples.checkout(cli, "node", work);
         String remote = "http://user:" + token + "@127.0.0.1:" + api.getPort() + "/git/" + tenant + "/app.git";
 
         GitCli.Result first = cli.start(src, "push", remote, "main").await(PUSH_TIMEOUT);
@@ -107,18 +104,5 @@ class RealNodeEndToEndTest {
 
     private String host() {
         return "app." + tenant + ".localhost";
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (var s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path t = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
     }
 }
