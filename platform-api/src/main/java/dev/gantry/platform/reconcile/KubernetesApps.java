@@ -19,6 +19,7 @@ import dev.gantry.platform.kubernetes.KubernetesFailure;
 import dev.gantry.platform.kubernetes.PodState;
 import dev.gantry.platform.kubernetes.TypeState;
 import dev.gantry.platform.logs.LogStore;
+import dev.gantry.platform.placement.Backend;
 import dev.gantry.platform.quota.Quota;
 import dev.gantry.platform.routing.RoutedInstances;
 
@@ -31,7 +32,7 @@ import dev.gantry.platform.routing.RoutedInstances;
  * <p>Runs on the reconciler's thread only. A cluster that fails is retried per app with a doubling delay, so a
  * down cluster costs one attempt per app per minute at most, and local apps never wait for it.
  */
-final class KubernetesApps {
+final class KubernetesApps implements AppBackend {
 
     /** Pod states that mean "this release will not become ready by waiting". */
     private static final Set<String> HOPELESS = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
@@ -39,13 +40,10 @@ final class KubernetesApps {
     private static final Duration REAPPLY = Duration.ofSeconds(60);
     private static final Duration RETRY_MAX = Duration.ofSeconds(60);
 
-    /** What the reconciler does with one app after a pass. */
-    record Outcome(List<RoutedInstances.Address> routes, boolean complete, String failure, String error) {
-    }
-
     private final KubernetesBackend kube;
     private final ImagePushes pushes;
     private final LogStore logs;
+    private final AppEvents appEvents;
     private final Duration bootTimeout;
     private final Duration logInterval;
     private final boolean routeToPods;
@@ -60,14 +58,23 @@ final class KubernetesApps {
     static final int LOG_REQUESTS_PER_INTERVAL = 20;
     private long loggedAt;
 
-    KubernetesApps(KubernetesBackend kube, ImagePushes pushes, LogStore logs, Duration bootTimeout,
-                   Duration logInterval, boolean routeToPods) {
+    /** Per app: the release whose pods were last all ready (what a failed release rolls back to). */
+    private final Map<Long, Integer> live = new ConcurrentHashMap<>();
+
+    KubernetesApps(KubernetesBackend kube, ImagePushes pushes, LogStore logs, AppEvents appEvents,
+                   Duration bootTimeout, Duration logInterval, boolean routeToPods) {
         this.kube = kube;
         this.pushes = pushes;
         this.logs = logs;
+        this.appEvents = appEvents;
         this.bootTimeout = bootTimeout;
         this.logInterval = logInterval;
         this.routeToPods = routeToPods;
+    }
+
+    @Override
+    public Backend kind() {
+        return Backend.KUBERNETES;
     }
 
     String clusterName() {
@@ -86,9 +93,33 @@ final class KubernetesApps {
 
     /**
      * Applies the app (after its image is in the registry) and reports its state. Never throws for cluster
-     * failures: they come back as {@link Outcome#error()}.
+     * failures: they come back as {@link Progress#error()}, named after the cluster.
      */
-    Outcome converge(DesiredApp app, Quota quota, Instant now, boolean blocked) {
+    @Override
+    public Progress converge(DesiredApp app, Quota quota, Instant now, boolean blocked) {
+        Outcome o = apply(app, quota, now, blocked);
+        String where = "release v" + app.release() + " on Kubernetes cluster '" + kube.clusterName() + "': ";
+        String error = o.error() == null ? null : where + o.error();
+        if (blocked) {
+            return new Progress(o.routes(), false, null, null, error);
+        }
+        if (o.failure() != null) {
+            appEvents.record(app.appId(), "instance.crash", where + o.failure());
+            Integer previous = live.get(app.appId());
+            return new Progress(o.routes(), false, o.failure() + " (Kubernetes cluster '" + kube.clusterName() + "')",
+                    previous != null && previous != app.release() ? previous : null, error);
+        }
+        if (o.complete()) {
+            live.put(app.appId(), app.release());
+        }
+        return new Progress(o.routes(), o.complete(), null, null, error);
+    }
+
+    /** What one pass found on the cluster for one app. */
+    private record Outcome(List<RoutedInstances.Address> routes, boolean complete, String failure, String error) {
+    }
+
+    private Outcome apply(DesiredApp app, Quota quota, Instant now, boolean blocked) {
         Retry retry = retries.computeIfAbsent(app.appId(), k -> new Retry());
         if (!app.deployable()) {
             return new Outcome(List.of(), false, null, null); // no image released yet: nothing to run anywhere
@@ -207,13 +238,15 @@ final class KubernetesApps {
     }
 
     /** Whether this platform placed the app on the cluster (and has not removed it since). */
-    boolean holds(long appId) {
+    @Override
+    public boolean holds(long appId) {
         return applied.containsKey(appId) || states.containsKey(appId);
     }
 
-    /** Where the app's pods were serving at the last look (while it moves back to the local engine). */
-    List<RoutedInstances.Address> lastRoutes(long appId) {
-        Applied a = applied.get(appId);
+    /** Where the app's pods serve (while it moves back to the local engine). */
+    @Override
+    public List<RoutedInstances.Address> serving(DesiredApp app) {
+        Applied a = applied.get(app.appId());
         if (!routeToPods || a == null) {
             return List.of();
         }
@@ -224,11 +257,22 @@ final class KubernetesApps {
         }
     }
 
+    @Override
+    public void release(DesiredApp app, Instant now) {
+        remove(app.appId(), app.tenant(), app.app());
+    }
+
+    @Override
+    public void finishPass(List<DesiredApp> apps, Map<String, Quota> tenantQuotas) {
+        removeMissing(apps, tenantQuotas.keySet());
+        shipLogs(apps);
+    }
+
     /**
      * Deletes from the cluster the apps that no longer exist (or have no release any more), and the namespaces
      * of tenants that no longer exist.
      */
-    void removeMissing(List<DesiredApp> desired, Set<String> tenants) {
+    private void removeMissing(List<DesiredApp> desired, Set<String> tenants) {
         for (String gone : Set.copyOf(tenantQuotas.keySet())) {
             if (!tenants.contains(gone)) {
                 try {
@@ -249,9 +293,10 @@ final class KubernetesApps {
     }
 
     /** Removes the app from the cluster (it moved to the local engine, or was deleted). */
-    void remove(long appId, String tenant, String app) {
+    private void remove(long appId, String tenant, String app) {
         try {
             kube.deleteApp(tenant, app);
+            live.remove(appId);
             applied.remove(appId);
             states.remove(appId);
             retries.remove(appId);
@@ -261,7 +306,8 @@ final class KubernetesApps {
     }
 
     /** The app's pods as instances, for the API and the dashboard. */
-    List<InstanceView> instances(long appId) {
+    @Override
+    public List<InstanceView> instances(long appId) {
         AppState state = states.get(appId);
         if (state == null) {
             return List.of();
@@ -281,7 +327,7 @@ final class KubernetesApps {
      * many pods at once, so each pod costs a request; with many pods each is read less often, and nothing is lost
      * (the next read starts where the last one ended).
      */
-    void shipLogs(List<DesiredApp> apps) {
+    private void shipLogs(List<DesiredApp> apps) {
         long nowNanos = System.nanoTime();
         if (nowNanos - loggedAt < logInterval.toNanos()) {
             return;
@@ -331,7 +377,8 @@ final class KubernetesApps {
         return reason.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
     }
 
-    void close() {
+    @Override
+    public void close() {
         kube.close();
     }
 }

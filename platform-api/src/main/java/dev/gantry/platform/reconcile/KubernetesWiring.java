@@ -43,6 +43,9 @@ class KubernetesWiring {
     @Inject
     MeterRegistry metrics;
 
+    @Inject
+    AppEvents appEvents;
+
     Optional<KubernetesApps> create(Duration bootTimeout) {
         if (!placements.kubernetesConfigured()) {
             return Optional.empty();
@@ -65,7 +68,7 @@ class KubernetesWiring {
         // gantry_kubernetes_api_requests_total on /q/metrics: what the platform costs the API server
         FunctionCounter.builder("gantry.kubernetes.api.requests", backend, KubernetesBackend::apiCalls)
                 .description("Requests the platform made to the Kubernetes API server").register(metrics);
-        return Optional.of(new KubernetesApps(backend, pushes, logs, bootTimeout, k.logInterval(),
+        return Optional.of(new KubernetesApps(backend, pushes, logs, appEvents, bootTimeout, k.logInterval(),
                 "endpoints".equalsIgnoreCase(k.routing())));
     }
 }
