@@ -22,8 +22,8 @@ import dev.gantry.build.stack.DirectoryStack;
  * Makes an image that runs outside Gantry (a Kubernetes node, Docker, any OCI runtime) from an app image and the
  * stack it was built on: the stack's whole file system as the base layer, a small launcher layer
  * ({@code /gantry/launch} and the process types), then the app's slug; the config's entrypoint is the launcher
- * and its command the process type ({@code web}). The launcher does what Gantry's engine does for its own
- * instances: sources {@code /app/.profile.d/*.sh}, runs the type's command with {@code $PORT} (5000 unless set),
+ * and its command the process type ({@code web}), or {@code --run CMD} for a one-off command. The launcher does
+ * what Gantry's engine does for its own instances: sources {@code /app/.profile.d/*.sh}, runs the type's command with {@code $PORT} (5000 unless set),
  * stays PID 1 and forwards SIGTERM/SIGHUP to it.
  *
  * <p>Layers are deterministic (see {@link SlugWriter}); the stack layer is made once per stack directory and
@@ -34,12 +34,17 @@ public final class PortableImages {
     /** The launcher, a POSIX shell script (stacks have /bin/sh; bash is not assumed). */
     static final String LAUNCHER = """
             #!/bin/sh
-            # Gantry's launcher: runs one process type of this app, as Gantry's engine does.
-            type="${1:-web}"
-            cmd=$(sed -n "s/^$type: //p" /gantry/process-types | head -n 1)
-            if [ -z "$cmd" ]; then
-              echo "gantry: this image has no process type '$type' (it has: $(cut -d: -f1 /gantry/process-types | tr '\\n' ' '))" >&2
-              exit 64
+            # Gantry's launcher: runs one process type of this app (or, after --run, a one-off command) as
+            # Gantry's engine does.
+            if [ "$1" = "--run" ]; then
+              cmd="$2"
+            else
+              type="${1:-web}"
+              cmd=$(sed -n "s/^$type: //p" /gantry/process-types | head -n 1)
+              if [ -z "$cmd" ]; then
+                echo "gantry: this image has no process type '$type' (it has: $(cut -d: -f1 /gantry/process-types | tr '\\n' ' '))" >&2
+                exit 64
+              fi
             fi
             export PORT="${PORT:-5000}" HOME=/app
             cd /app || exit 1

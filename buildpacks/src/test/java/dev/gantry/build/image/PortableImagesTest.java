@@ -62,6 +62,8 @@ class PortableImagesTest {
         run(List.of("mknod", "-m", "666", rootfs.resolve("dev/null").toString(), "c", "1", "3"));
         assertEquals("hello on 5000\nfrom the slug\n", run(List.of("/usr/sbin/chroot", rootfs.toString(), "/bin/env", "-i", "/gantry/launch", "web")));
         assertEquals("working\n", run(List.of("/usr/sbin/chroot", rootfs.toString(), "/bin/env", "-i", "PORT=8080", "/gantry/launch", "worker")));
+        assertEquals("hello at /app\n", run(List.of("/usr/sbin/chroot", rootfs.toString(), "/bin/env", "-i", "/gantry/launch", "--run", "echo \"$GREETING at $(pwd)\"")),
+                "--run: a one-off command with the app's environment, in /app");
 
         if (TestRegistry.available()) {
             try (TestRegistry registry = TestRegistry.start(tmp.resolve("registry"), null)) {

@@ -8,9 +8,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.gantry.platform.instance.Instance;
 import dev.gantry.platform.instance.InstanceBackend;
 import dev.gantry.platform.quota.Quota;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -39,6 +41,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * was away.
  */
 public final class KubernetesBackend implements AutoCloseable {
+
+    /** Pod states that mean "this will not start by waiting". */
+    public static final Set<String> HOPELESS = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
 
     private static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.FIELD_MANAGER;
 
@@ -155,6 +161,7 @@ public final class KubernetesBackend implements AutoCloseable {
         List<PodState> out = new ArrayList<>();
         for (Pod p : pods.getStore().list()) {
             if (ns.equals(p.getMetadata().getNamespace()) && app.equals(p.getMetadata().getLabels().get(Labels.APP))
+                    && !p.getMetadata().getLabels().containsKey(Labels.RUN)
                     && p.getMetadata().getDeletionTimestamp() == null) {
                 out.add(podState(p));
             }
@@ -209,6 +216,67 @@ public final class KubernetesBackend implements AutoCloseable {
             }
         }
         return new InstanceBackend.LogChunk(entries, newest);
+    }
+
+    /** Starts a one-off run: its Secret and its Job (see {@link RunObjects}). */
+    public void startRun(KubeRun run) {
+        String ns = Labels.namespace(run.tenant());
+        for (HasMetadata o : RunObjects.of(run, imagePullSecret)) {
+            call("create " + describe(o), () -> client.resource(o).inNamespace(ns).create());
+        }
+    }
+
+    /** Where a one-off run stands: its pod (once there is one) and how it ended (once it did). */
+    public record RunStatus(String pod, Instance.Exit exit, String failure) {
+    }
+
+    /**
+     * The run's pod and its state. A pod that cannot start (its image cannot be pulled, its config is refused)
+     * or a Job that failed without a pod (its deadline passed) is a {@code failure}.
+     */
+    public RunStatus runStatus(String tenant, String name) {
+        String ns = Labels.namespace(tenant);
+        var list = call("list the pods of run " + name, () -> client.pods().inNamespace(ns)
+                .withLabel(Labels.RUN, name).list());
+        for (Pod p : list.getItems()) {
+            var status = p.getStatus();
+            for (ContainerStatus c : status == null || status.getContainerStatuses() == null
+                    ? List.<ContainerStatus>of() : status.getContainerStatuses()) {
+                var terminated = c.getState() == null ? null : c.getState().getTerminated();
+                if (terminated != null) {
+                    return new RunStatus(p.getMetadata().getName(), new Instance.Exit(n(terminated.getExitCode()),
+                            "OOMKilled".equals(terminated.getReason())), null);
+                }
+                var waiting = c.getState() == null ? null : c.getState().getWaiting();
+                if (waiting != null && HOPELESS.contains(waiting.getReason())) {
+                    return new RunStatus(p.getMetadata().getName(), null, "pod " + p.getMetadata().getName()
+                            + " is in " + waiting.getReason() + (waiting.getMessage() == null ? ""
+                            : ": " + waiting.getMessage()));
+                }
+            }
+            return new RunStatus(p.getMetadata().getName(), null, null);
+        }
+        var job = call("read job " + name, () -> client.batch().v1().jobs().inNamespace(ns).withName(name).get());
+        if (job != null && job.getStatus() != null && job.getStatus().getConditions() != null) {
+            for (var c : job.getStatus().getConditions()) {
+                if ("Failed".equals(c.getType()) && "True".equals(c.getStatus())) {
+                    return new RunStatus(null, null, "job " + name + " failed: " + c.getReason() + " " + c.getMessage());
+                }
+            }
+        }
+        return new RunStatus(null, null, null);
+    }
+
+    /** Removes the run's Job, its pod and its Secret. Missing is fine. */
+    public void deleteRun(String tenant, String name) {
+        String ns = Labels.namespace(tenant);
+        call("delete run " + name, () -> {
+            client.batch().v1().jobs().inNamespace(ns).withName(name)
+                    .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+            client.pods().inNamespace(ns).withLabel(Labels.RUN, name).delete();
+            client.secrets().inNamespace(ns).withName(name).delete();
+            return null;
+        });
     }
 
     @Override

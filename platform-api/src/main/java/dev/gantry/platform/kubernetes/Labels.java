@@ -11,6 +11,8 @@ final class Labels {
     static final String TYPE = PREFIX + "type";
     static final String RELEASE = PREFIX + "release";
     static final String FINGERPRINT = PREFIX + "fingerprint";
+    /** On a one-off run's objects: the run's name. Its pods are not instances of the app. */
+    static final String RUN = PREFIX + "run";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String FIELD_MANAGER = "gantry";
     /** Every instance listens here ($PORT), as on the local engine. */
@@ -43,6 +45,10 @@ final class Labels {
 
     static Map<String, String> ofApp(String tenant, String app) {
         return Map.of(TENANT, tenant, APP, app, MANAGED_BY, FIELD_MANAGER);
+    }
+
+    static Map<String, String> ofRun(String tenant, String app, String run) {
+        return Map.of(TENANT, tenant, APP, app, RUN, run, MANAGED_BY, FIELD_MANAGER);
     }
 
     static Map<String, String> ofType(String tenant, String app, String type) {

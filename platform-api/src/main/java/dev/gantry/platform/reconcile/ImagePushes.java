@@ -3,6 +3,7 @@ package dev.gantry.platform.reconcile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
@@ -57,6 +58,15 @@ final class ImagePushes {
         } catch (RuntimeException e) {
             return false; // not an image of this store (a test image): the host stack's rule applies
         }
+    }
+
+    /** Where the image is in the registry, if it was pushed for this app. */
+    Optional<String> pushed(String tenant, String app, String image) {
+        if (image.contains("/")) {
+            return Optional.of(image);
+        }
+        Status s = byImage.get(registryPrefix + "/" + tenant + "/" + app + "@" + image);
+        return s != null && s.done() ? Optional.of(s.reference()) : Optional.empty();
     }
 
     /** Starts the push of the app's image if needed; returns where it stands now. */

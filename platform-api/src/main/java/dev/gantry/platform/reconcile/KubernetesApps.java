@@ -34,9 +34,6 @@ import dev.gantry.platform.routing.RoutedInstances;
  */
 final class KubernetesApps implements AppBackend {
 
-    /** Pod states that mean "this release will not become ready by waiting". */
-    private static final Set<String> HOPELESS = Set.of("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
-            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
     private static final Duration REAPPLY = Duration.ofSeconds(60);
     private static final Duration RETRY_MAX = Duration.ofSeconds(60);
 
@@ -44,6 +41,7 @@ final class KubernetesApps implements AppBackend {
     private final ImagePushes pushes;
     private final LogStore logs;
     private final AppEvents appEvents;
+    private final KubernetesRuns runs;
     private final Duration bootTimeout;
     private final Duration logInterval;
     private final boolean routeToPods;
@@ -67,6 +65,7 @@ final class KubernetesApps implements AppBackend {
         this.pushes = pushes;
         this.logs = logs;
         this.appEvents = appEvents;
+        this.runs = new KubernetesRuns(kube, pushes);
         this.bootTimeout = bootTimeout;
         this.logInterval = logInterval;
         this.routeToPods = routeToPods;
@@ -75,6 +74,11 @@ final class KubernetesApps implements AppBackend {
     @Override
     public Backend kind() {
         return Backend.KUBERNETES;
+    }
+
+    /** One-off runs of the cluster's apps, as Jobs. */
+    KubernetesRuns runs() {
+        return runs;
     }
 
     String clusterName() {
@@ -192,7 +196,7 @@ final class KubernetesApps implements AppBackend {
             }
         }
         for (PodState p : state.pods()) {
-            if (app.fingerprint().equals(p.fingerprint()) && p.reason() != null && HOPELESS.contains(p.reason())) {
+            if (app.fingerprint().equals(p.fingerprint()) && p.reason() != null && KubernetesBackend.HOPELESS.contains(p.reason())) {
                 failure = "pod " + p.name() + " is in " + p.reason();
             }
         }

@@ -167,6 +167,12 @@ public class Reconciler {
         local.limitTenant(tenant, quota);
     }
 
+    /** Where one-off runs of apps on the cluster happen; empty when no cluster is configured. */
+    public Optional<dev.gantry.platform.run.RunTarget> kubernetesRuns() {
+        KubernetesApps k = kubernetes;
+        return k == null ? Optional.empty() : Optional.of(k.runs());
+    }
+
     /** The name ({@code web.1}) of the local instance listening at {@code host:port}, if it is one of ours. */
     public Optional<String> slotAt(String address) {
         return local.slotAt(address);

@@ -16,7 +16,7 @@ import dev.gantry.platform.instance.Instance;
 import dev.gantry.platform.instance.InstanceBackend;
 import dev.gantry.platform.instance.InstanceLabels;
 import dev.gantry.platform.instance.LaunchRequest;
-import dev.gantry.platform.quota.Quota;
+import dev.gantry.platform.placement.Backend;
 import dev.gantry.platform.quota.QuotaGuard;
 import dev.gantry.platform.reconcile.Reconciler;
 import dev.gantry.platform.quota.Resources;
@@ -28,7 +28,7 @@ import jakarta.inject.Inject;
 
 /**
  * One-off runs ({@code heroku run}): a command in a fresh container of the app's current release, with its
- * config, on its tenant's network and inside its tenant's quota. The container is removed when the command
+ * config, on its tenant's network and inside its tenant's quota (on Kubernetes: a Job in its namespace). The container is removed when the command
  * ends or its time limit passes; the output goes to the caller and into the app's log stream.
  */
 @ApplicationScoped
@@ -57,8 +57,8 @@ public class Runs {
     @Inject
     Reconciler reconciler;
 
-    /** What to launch, read and checked in one short transaction (the run itself holds none). */
-    record Prepared(long appId, LaunchRequest launch, Duration timeout, Quota tenantQuota) {
+    /** What to launch and where, read and checked in one short transaction (the run itself holds none). */
+    record Prepared(long appId, LaunchRequest launch, Duration timeout, RunTarget target) {
     }
 
     Prepared prepare(App app, RunRequest body, String actor) {
@@ -81,9 +81,22 @@ public class Runs {
         env.put("DYNO", "run." + id.substring(id.lastIndexOf('-') + 1));
         InstanceLabels labels = new InstanceLabels(InstanceLabels.RUN, app.id, app.tenant.name, app.name, "run", 1,
                 release.version, "run", Instant.now());
-        audit.record(app, "run", "Running `" + body.command() + "` on v" + release.version, actor);
-        return new Prepared(app.id, new LaunchRequest(id, labels, release.image, body.command(), env, memoryMb,
-                millicpus, app.egress), Duration.ofSeconds(timeout), app.tenant.quota());
+        LaunchRequest launch = new LaunchRequest(id, labels, release.image, body.command(), env, memoryMb,
+                millicpus, app.egress);
+        RunTarget target = targetFor(app);
+        target.check(launch);
+        audit.record(app, "run", "Running `" + body.command() + "` on v" + release.version
+                + (app.effectiveBackend() == Backend.KUBERNETES ? " (a Job on Kubernetes)" : ""), actor);
+        return new Prepared(app.id, launch, Duration.ofSeconds(timeout), target);
+    }
+
+    /** Runs happen where the app's instances run: the engine here, or a Job on the cluster. */
+    private RunTarget targetFor(App app) {
+        if (app.effectiveBackend() == Backend.KUBERNETES) {
+            return reconciler.kubernetesRuns().orElseThrow(() -> new ApiException(422, "backend-unavailable",
+                    "App '" + app.name + "' is placed on Kubernetes, but no cluster is configured on this platform."));
+        }
+        return new LocalRunTarget(backend, reconciler, app.tenant.quota());
     }
 
     /** Runs it; every line of output goes to {@code output} as it comes. Always removes the container. */
@@ -101,30 +114,30 @@ public class Runs {
             }
         };
         String id = p.launch().id();
+        RunTarget target = p.target();
         try {
-            reconciler.limitTenant(p.launch().labels().tenant(), p.tenantQuota()); // runs count in the tenant's budget
-            backend.launch(p.launch());
+            target.start(p.launch());
             long offset = 0;
             long deadline = started + p.timeout().toNanos();
             Optional<Instance.Exit> exit = Optional.empty();
             while (exit.isEmpty() && System.nanoTime() < deadline) {
-                exit = backend.awaitExit(id, Duration.ofMillis(100));
-                offset = drain(id, offset, sink);
+                exit = target.awaitExit(id, Duration.ofMillis(100));
+                offset = drain(target, id, offset, sink);
             }
             if (exit.isEmpty()) {
-                backend.stop(id, Duration.ofSeconds(5));
-                drain(id, offset, sink);
+                target.stop(id);
+                drain(target, id, offset, sink);
             }
             long ms = (System.nanoTime() - started) / 1_000_000;
             return new RunResult(id, exit.map(Instance.Exit::code).orElse(null), exit.isEmpty(),
                     exit.map(Instance.Exit::oomKilled).orElse(false), collected.toString(), truncated[0], ms);
         } finally {
-            backend.remove(id);
+            target.remove(id);
         }
     }
 
-    private long drain(String id, long offset, Consumer<String> sink) {
-        InstanceBackend.LogChunk chunk = backend.readLog(id, offset);
+    private static long drain(RunTarget target, String id, long offset, Consumer<String> sink) {
+        InstanceBackend.LogChunk chunk = target.readLog(id, offset);
         chunk.entries().forEach(e -> sink.accept(e.text()));
         return chunk.nextOffset();
     }

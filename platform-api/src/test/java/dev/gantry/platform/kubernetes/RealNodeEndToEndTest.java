@@ -4,6 +4,8 @@ import static dev.gantry.platform.ApiClient.as;
 import static dev.gantry.platform.ApiClient.asAdmin;
 import static dev.gantry.platform.ApiClient.newTenant;
 import static dev.gantry.platform.ApiClient.uniqueName;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * The whole path on a real Kubernetes node: `git push` of the Node.js sample to an app on the kubernetes
  * backend builds it on the Debian stack, Gantry makes the image portable and pushes it to the registry, the
  * kubelet pulls and runs it, and it answers through Gantry's router at its usual URL; a second push switches with
- * no failed request under a bounded load loop.
+ * no failed request under a bounded load loop. On the way: the pods' output in the app's log stream, one-off runs
+ * as Jobs, and a release whose image cannot be pulled rolled back while the old pods serve.
  */
 @QuarkusTest
 @TestProfile(RealNodeProfile.class)
@@ -87,6 +90,16 @@ class RealNodeEndToEndTest {
         assertTrue(a.body().startsWith("hello from node"), a.body());
         String instances = as(token).get("/api/apps/app/instances").asString();
         assertTrue(instances.contains("\"state\":\"up\"") && instances.contains("10.244.0."), instances);
+        dev.gantry.platform.Await.await("the pod's output reaches the app's log stream", Duration.ofSeconds(60),
+                () -> as(token).get("/api/apps/app/logs?lines=200").asString().contains("listening on 5000"));
+
+        // a one-off run is a Job of the release's image, with the app's environment
+        as(token).body(Map.of("command", "node -e \"console.log(6 * 7, require('ms')(60000), process.env.GANTRY_APP)\""))
+                .post("/api/apps/app/runs").then().statusCode(200)
+                .body("exit_code", equalTo(0))
+                .body("output", containsString("42 1m app"));
+        as(token).body(Map.of("command", "exit 3")).post("/api/apps/app/runs").then().statusCode(200)
+                .body("exit_code", equalTo(3));
 
         Path server = src.resolve("server.js");
         Files.writeString(server, Files.readString(server).replace("hello from node", "hello again from node"));
@@ -100,6 +113,15 @@ class RealNodeEndToEndTest {
             assertTrue(load.ok.get() > 10, "the load loop ran");
             assertEquals(List.of(), load.failures, "no request failed during the switch");
         }
+
+        // a release whose image cannot be pulled never becomes ready: it is rolled back, the old pods serve on
+        as(token).body(Map.of("image", "127.0.0.1:9/nowhere/app:v1")).post("/api/apps/app/releases").then()
+                .statusCode(201);
+        dev.gantry.platform.Await.await("the unpullable release is rolled back", Duration.ofSeconds(120),
+                () -> as(token).get("/api/apps/app/events").asString().contains("deploy.failed"));
+        String events = as(token).get("/api/apps/app/events").asString();
+        assertTrue(events.contains("ImagePullBackOff") || events.contains("ErrImagePull"), events);
+        assertTrue(RouterClient.get(RouterTestResource.httpPort, host(), "/").body().startsWith("hello again"));
     }
 
     private String host() {
