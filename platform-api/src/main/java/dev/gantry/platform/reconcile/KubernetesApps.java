@@ -56,6 +56,8 @@ final class KubernetesApps implements AppBackend {
     static final int LOG_REQUESTS_PER_INTERVAL = 20;
     private long loggedAt;
 
+    /** Per app: the failure last recorded as an event (recorded again only when it changes). */
+    private final Map<Long, String> reported = new ConcurrentHashMap<>();
     /** Per app: the release whose pods were last all ready (what a failed release rolls back to). */
     private final Map<Long, Integer> live = new ConcurrentHashMap<>();
 
@@ -108,11 +110,14 @@ final class KubernetesApps implements AppBackend {
             return new Progress(o.routes(), false, null, null, error);
         }
         if (o.failure() != null) {
-            appEvents.record(app.appId(), "instance.crash", where + o.failure());
+            if (!o.failure().equals(reported.put(app.appId(), o.failure()))) {
+                appEvents.record(app.appId(), "instance.crash", where + o.failure()); // once, not every pass
+            }
             Integer previous = live.get(app.appId());
             return new Progress(o.routes(), false, o.failure() + " (Kubernetes cluster '" + kube.clusterName() + "')",
                     previous != null && previous != app.release() ? previous : null, error);
         }
+        reported.remove(app.appId());
         if (o.complete()) {
             live.put(app.appId(), app.release());
         }

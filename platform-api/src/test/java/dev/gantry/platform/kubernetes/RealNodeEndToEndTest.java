@@ -33,9 +33,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole path on a real Kubernetes node: `git push` of the Node.js sample to an app on the kubernetes
- * backend builds it on the Debian stack, Gantry makes the image portable and pushes it to the registry, the
- * kubelet pulls and runs it, and it answers through Gantry's router at its usual URL; a second push switches with
+ * The whole path on a real Kubernetes node: `git push` of the Node.js sample builds it on the Debian stack and
+ * runs it on the local engine; its tenant moves to the kubernetes backend under load with no failed request:
+ * Gantry makes the image portable and pushes it to the registry, the kubelet pulls and runs it, and it answers
+ * through Gantry's router at its usual URL; a second push switches with
  * no failed request under a bounded load loop. On the way: the pods' output in the app's log stream, one-off runs
  * as Jobs, and a release whose image cannot be pulled rolled back while the old pods serve.
  */
@@ -62,7 +63,6 @@ class RealNodeEndToEndTest {
         tenant = uniqueName("e2e");
         token = newTenant(tenant);
         as(token).body(Map.of("name", "app")).post("/api/apps").then().statusCode(201);
-        asAdmin().body(Map.of("backend", "kubernetes")).patch("/api/tenants/" + tenant).then().statusCode(200);
     }
 
     @AfterEach
@@ -82,16 +82,35 @@ class RealNodeEndToEndTest {
         Path src = Samples.checkout(cli, "node", work);
         String remote = "http://user:" + token + "@127.0.0.1:" + api.getPort() + "/git/" + tenant + "/app.git";
 
+        // first on the local engine
         GitCli.Result first = cli.start(src, "push", remote, "main").await(PUSH_TIMEOUT);
         assertEquals(0, first.exitCode(), first.output());
         assertTrue(first.output().contains("is live"), first.output());
         RouterClient.Answer a = RouterClient.get(RouterTestResource.httpPort, host(), "/");
         assertEquals(200, a.status(), a.body());
         assertTrue(a.body().startsWith("hello from node"), a.body());
-        String instances = as(token).get("/api/apps/app/instances").asString();
-        assertTrue(instances.contains("\"state\":\"up\"") && instances.contains("10.244.0."), instances);
-        dev.gantry.platform.Await.await("the pod's output reaches the app's log stream", Duration.ofSeconds(60),
-                () -> as(token).get("/api/apps/app/logs?lines=200").asString().contains("listening on 5000"));
+
+        // then the tenant moves to the cluster: a zero-downtime deploy of the same release
+        try (ReconcilerTest.Load load = new ReconcilerTest.Load(RouterTestResource.httpPort, host())) {
+            asAdmin().body(Map.of("backend", "kubernetes")).patch("/api/tenants/" + tenant).then().statusCode(200);
+            // the stack layer (~500 MB) is exported, pushed and pulled once: minutes on a busy machine
+            dev.gantry.platform.Await.await("the app serves from the node only", Duration.ofMinutes(7), () -> {
+                String now = as(token).get("/api/apps/app/instances").asString();
+                return now.contains("\"state\":\"up\"") && now.contains("10.244.0.") && !now.contains("web.1");
+            });
+            load.stop();
+            assertTrue(load.ok.get() > 10, "the load loop ran");
+            assertEquals(List.of(), load.failures, "no request failed during the move");
+        }
+        assertTrue(RouterClient.get(RouterTestResource.httpPort, host(), "/").body().startsWith("hello from node"));
+        String[] stream = {""};
+        try {
+            dev.gantry.platform.Await.await("the pod's output reaches the app's log stream", Duration.ofSeconds(60),
+                    () -> (stream[0] = as(token).get("/api/apps/app/logs?lines=200&source=app").asString())
+                            .matches("(?s).*app-web-[a-z0-9-]+.*listening on 5000.*"));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the stream: " + stream[0], e);
+        }
 
         // a one-off run is a Job of the release's image, with the app's environment
         as(token).body(Map.of("command", "node -e \"console.log(6 * 7, require('ms')(60000), process.env.GANTRY_APP)\""))
