@@ -4,6 +4,8 @@ import dev.gantry.build.buildpack.Buildpack;
 import dev.gantry.build.buildpack.BuildpackResolver;
 import dev.gantry.build.buildpack.Procfile;
 import dev.gantry.build.image.ImageStore;
+import dev.gantry.build.image.PortableImages;
+import dev.gantry.build.stack.DirectoryStack;
 import dev.gantry.build.stack.Stack;
 import dev.gantry.engine.ContainerRuntime;
 
@@ -143,6 +145,10 @@ public final class Builder {
                 List<String> imageEnv = List.of("PATH=/app/bin:" + stack.path(), "HOME=/app", "LANG=C.UTF-8",
                         "STACK=" + stack.name());
                 String digest = images.put(tar, imageEnv, "/app", processTypes, names);
+                if (stack instanceof DirectoryStack d) {
+                    // One image for every backend: the local engine runs the very digest a cluster pulls.
+                    digest = PortableImages.export(images, digest, d);
+                }
                 lines.accept(String.format("       Done: %.1fM, image %s", size / 1048576.0, digest));
                 long end = System.nanoTime();
                 Duration took = Duration.ofNanos(end - start);

@@ -154,8 +154,10 @@ public final class ImageStore {
         for (JsonNode l : manifest.path("layers")) {
             layers.add(0, unpacked(l.path("digest").asText()));
         }
+        List<String> entrypoint = new ArrayList<>();
+        c.path("Entrypoint").forEach(n -> entrypoint.add(n.asText()));
         return new Image(digest, env, c.path("WorkingDir").asText("/app"), processTypes,
-                bps.isEmpty() ? List.of() : List.of(bps.split(",")), layers);
+                bps.isEmpty() ? List.of() : List.of(bps.split(",")), layers, entrypoint);
     }
 
     /** Manifest digests in index.json. */

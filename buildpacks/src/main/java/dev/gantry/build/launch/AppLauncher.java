@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * rootfs as overlay layers (the image's slug layers over the stack's skeleton, through the
  * {@code dev.gantry.rootfs.layers} annotation) plus the stack's read-only bind mounts, and as process a
  * launcher that sources {@code /app/.profile.d/*.sh} and runs the command with the stack's shell
- * ({@code bash -c}), Heroku's way. The caller adds cgroup path, limits and network annotations.
+ * ({@code bash -c}), Heroku's way. A portable image (built on a Debian stack) runs from its own layers through
+ * its own launcher instead, exactly as on a cluster. The caller adds cgroup path, limits and network annotations.
  */
 public final class AppLauncher {
 
@@ -55,11 +56,24 @@ public final class AppLauncher {
             throw new BuildException(BuildErrorCode.INVALID, "image " + image.digest() + " has no process type '" + processType
                     + "' (it has: " + String.join(", ", image.processTypes().keySet()) + ")");
         }
-        return command(image, command, env, stack, nofile);
+        return launch(image, image.portable() ? List.of(processType) : List.of(command), env, stack, nofile);
     }
 
     /** Like {@link #spec} for any command (one-off runs: {@code heroku run}). */
     public static RuntimeSpec command(Image image, String command, Map<String, String> env, Stack stack, long nofile) {
+        return launch(image, image.portable() ? List.of("--run", command) : List.of(command), env, stack, nofile);
+    }
+
+    /**
+     * @param launcherArgs for a portable image, what its launcher takes ({@code web}, or {@code --run CMD}); for
+     *                     the others, the command
+     */
+    private static RuntimeSpec launch(Image image, List<String> launcherArgs, Map<String, String> env, Stack stack,
+                                      long nofile) {
+        if (image.portable()) {
+            return portable(image, launcherArgs, env, stack, nofile);
+        }
+        String command = launcherArgs.get(0);
         Map<String, String> e = new LinkedHashMap<>();
         for (String kv : image.env()) {
             int i = kv.indexOf('=');
@@ -77,6 +91,34 @@ public final class AppLauncher {
         mounts.addAll(stack.mounts());
         List<Path> layers = new ArrayList<>(image.layerDirs());
         layers.add(stack.rootfs());
+        Map<String, String> ann = new LinkedHashMap<>(s.annotations());
+        ann.put(LinuxContainerRuntime.LAYERS_ANNOTATION, layers.stream().map(Path::toString).collect(Collectors.joining(":")));
+        ann.put("dev.gantry.image", image.digest());
+        return new RuntimeSpec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(), mounts, s.linux(), ann);
+    }
+
+    /**
+     * A portable image runs from its own layers alone (its stack is the lowest) through its own launcher, as it
+     * would on a cluster; only the host's resolver and CA bundle are bound in, as for every instance.
+     */
+    private static RuntimeSpec portable(Image image, List<String> launcherArgs, Map<String, String> env, Stack stack,
+                                        long nofile) {
+        Map<String, String> e = new LinkedHashMap<>();
+        for (String kv : image.env()) {
+            int i = kv.indexOf('=');
+            e.put(kv.substring(0, i), kv.substring(i + 1));
+        }
+        e.putAll(env);
+        List<String> args = new ArrayList<>(image.entrypoint());
+        args.addAll(launcherArgs);
+        List<Path> layers = image.layerDirs();
+        RuntimeSpec s = SpecDefaults.app(args, layers.get(layers.size() - 1).toString(), "app", nofile);
+        ProcessSpec p = s.process();
+        s = s.withProcess(new ProcessSpec(false, p.user(), p.args(),
+                e.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList(), image.workingDir(),
+                p.capabilities(), p.rlimits(), true, null));
+        List<MountSpec> mounts = new ArrayList<>(s.mounts());
+        mounts.addAll(stack.mounts());
         Map<String, String> ann = new LinkedHashMap<>(s.annotations());
         ann.put(LinuxContainerRuntime.LAYERS_ANNOTATION, layers.stream().map(Path::toString).collect(Collectors.joining(":")));
         ann.put("dev.gantry.image", image.digest());

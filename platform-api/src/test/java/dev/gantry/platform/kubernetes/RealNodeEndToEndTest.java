@@ -103,6 +103,11 @@ class RealNodeEndToEndTest {
             assertEquals(List.of(), load.failures, "no request failed during the move");
         }
         assertTrue(RouterClient.get(RouterTestResource.httpPort, host(), "/").body().startsWith("hello from node"));
+        // one image for both: the digest the local engine ran is the one pushed for the cluster
+        String image = as(token).get("/api/apps/app/releases").jsonPath().getString("find { it.current }.image");
+        assertTrue(image != null && image.startsWith("sha256:"), image);
+        String pushes = as(token).get("/api/apps/app/logs?lines=500&source=gantry").asString();
+        assertTrue(pushes.contains("/app@" + image), "pushed as " + image + ": " + pushes);
         String[] stream = {""};
         try {
             dev.gantry.platform.Await.await("the pod's output reaches the app's log stream", Duration.ofSeconds(60),
