@@ -106,6 +106,30 @@ class RegistryClientTest {
     }
 
     @Test
+    void aRegistryWithTokenAuthIsPushedToWithABearerTokenFromItsRealm() throws Exception {
+        try (TestTokenService tokens = TestTokenService.start(tmp.resolve("tokens"), "gantry", "s3cret")) {
+            assumeTrue(tokens != null, "SKIPPED: needs openssl");
+            registry = TestRegistry.startWithTokenAuth(tmp.resolve("registry"), tokens.realm(), TestTokenService.SERVICE,
+                    TestTokenService.ISSUER, tokens.rootCert);
+            port = registry.port();
+            String digest = image(2048);
+            RegistryReference ref = RegistryReference.parse("127.0.0.1:" + port + "/team/tokened:v1");
+            RegistryException refused = assertThrows(RegistryException.class, () -> new RegistryClient()
+                    .push(store, digest, ref, Credentials.basic("gantry", "wrong"), (d, s, t) -> { }));
+            assertTrue(refused.getMessage().contains("token service"), refused.getMessage());
+            assertTrue(tokens.refused.get() > 0, "the token service was asked, and refused");
+
+            assertEquals(digest, new RegistryClient().push(store, digest, ref, Credentials.basic("gantry", "s3cret"),
+                    (d, s, t) -> { }));
+            assertTrue(tokens.tokensIssued.get() > 0, "the push went through with a token from the realm");
+            // read back with a client of its own, with the same login
+            byte[] raw = skopeo("inspect", "--raw", "--tls-verify=false", "--creds", "gantry:s3cret",
+                    "docker://127.0.0.1:" + port + "/team/tokened:v1");
+            assertEquals(digest, "sha256:" + sha256(raw));
+        }
+    }
+
+    @Test
     void anUnreachableRegistryIsNamedInTheError() throws Exception {
         String digest = image(100);
         int closed;

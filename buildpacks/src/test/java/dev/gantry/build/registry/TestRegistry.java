@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's docker-registry (the reference OCI distribution server) on a free loopback port, storing in
- * {@code dir}, optionally behind htpasswd basic auth; stopped by its own PID. Plus skopeo, to read back what was
+ * {@code dir}, optionally behind htpasswd basic auth or token auth; stopped by its own PID. Plus skopeo, to read back what was
  * pushed with a second, independent client.
  */
 public final class TestRegistry implements AutoCloseable {
@@ -31,14 +31,27 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     public static TestRegistry start(Path dir, Path htpasswd) throws IOException, InterruptedException {
+        return startWithAuth(dir, htpasswd == null ? "" : "auth:\n  htpasswd:\n    realm: gantry-test\n    path: " + htpasswd + "\n");
+    }
+
+    /**
+     * A registry that takes Bearer tokens only: from {@code realm}, for {@code service}, signed by {@code issuer}
+     * with the key of the certificate {@code rootCert} (see docker distribution's token auth).
+     */
+    public static TestRegistry startWithTokenAuth(Path dir, String realm, String service, String issuer, Path rootCert)
+            throws IOException, InterruptedException {
+        return startWithAuth(dir, "auth:\n  token:\n    realm: " + realm + "\n    service: " + service + "\n    issuer: "
+                + issuer + "\n    rootcertbundle: " + rootCert + "\n");
+    }
+
+    private static TestRegistry startWithAuth(Path dir, String auth) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         String config = "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: "
-                + dir.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n"
-                + (htpasswd == null ? "" : "auth:\n  htpasswd:\n    realm: gantry-test\n    path: " + htpasswd + "\n");
+                + dir.resolve("data") + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth;
         Path file = dir.resolve("registry.yml");
         Files.writeString(file, config);
         Process p = new ProcessBuilder("docker-registry", "serve", file.toString()).redirectErrorStream(true)
