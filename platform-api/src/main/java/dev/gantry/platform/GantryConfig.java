@@ -177,6 +177,12 @@ public interface GantryConfig {
         @WithDefault("endpoints")
         String routing();
 
+        /** With {@code ingress} routing: host:port of the cluster's ingress controller, as this machine reaches it. */
+        Optional<String> ingressAddress();
+
+        /** With {@code ingress} routing: the IngressClass of Gantry's Ingresses (none: the cluster's default). */
+        Optional<String> ingressClass();
+
         /** How often app logs are copied from running pods into Gantry's log stream. */
         @WithDefault("5s")
         Duration logInterval();

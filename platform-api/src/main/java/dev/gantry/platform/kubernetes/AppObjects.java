@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRuleBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -23,7 +27,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 /**
  * An app in a cluster: its config vars as a Secret; each process type with instances as a Deployment (replicas =
  * quantity, requests = limits = the size, Gantry's launcher running the type, a readiness probe for web, a rolling
- * update that never takes a ready pod away before its replacement is ready); and for web a Service.
+ * update that never takes a ready pod away before its replacement is ready); and for web a Service (and, when
+ * the app has host names, an Ingress).
  */
 final class AppObjects {
 
@@ -38,7 +43,7 @@ final class AppObjects {
      *                        fingerprint, so that a new release with the same code and config (a scale) changes
      *                        nothing in the template and rolls nothing
      */
-    static List<HasMetadata> of(KubeApp app, int templateRelease, String imagePullSecret) {
+    static List<HasMetadata> of(KubeApp app, int templateRelease, String imagePullSecret, String ingressClass) {
         String ns = Labels.namespace(app.tenant());
         List<HasMetadata> out = new ArrayList<>();
         out.add(new SecretBuilder().withNewMetadata().withName(Labels.configSecret(app.app())).withNamespace(ns)
@@ -54,8 +59,33 @@ final class AppObjects {
                     // v1.20's server-side apply answers 500 for a port without protocol: always name it
                     .addNewPort().withName("http").withProtocol("TCP").withPort(80)
                     .withTargetPort(new IntOrString(Labels.PORT)).endPort().endSpec().build());
+            if (!app.hosts().isEmpty()) {
+                out.add(ingress(app, ingressClass));
+            }
         }
         return out;
+    }
+
+    /** Whether the app gets an Ingress: it has web instances to route to and host names to route by. */
+    static boolean wantsIngress(KubeApp app) {
+        return app.formation().containsKey(Labels.WEB) && !app.hosts().isEmpty();
+    }
+
+    /**
+     * For clusters whose pod network the router cannot reach: one Ingress with a rule per host of the app
+     * ({@code <app>.<tenant>.<base domain>} and its custom domains, wildcards included) to the web Service. The
+     * router forwards the app's hosts to the cluster's ingress controller, which keeps the Host header.
+     */
+    private static Ingress ingress(KubeApp app, String ingressClass) {
+        List<IngressRule> rules = new ArrayList<>();
+        for (String host : app.hosts()) {
+            rules.add(new IngressRuleBuilder().withHost(host).withNewHttp().addNewPath().withPath("/")
+                    .withPathType("Prefix").withNewBackend().withNewService().withName(Labels.service(app.app()))
+                    .withNewPort().withName("http").endPort().endService().endBackend().endPath().endHttp().build());
+        }
+        return new IngressBuilder().withNewMetadata().withName(Labels.service(app.app()))
+                .withNamespace(Labels.namespace(app.tenant())).withLabels(Labels.ofApp(app.tenant(), app.app()))
+                .endMetadata().withNewSpec().withIngressClassName(ingressClass).withRules(rules).endSpec().build();
     }
 
     static Deployment deployment(KubeApp app, String type, FormationSpec size, int templateRelease,

@@ -1,5 +1,6 @@
 package dev.gantry.platform.kubernetes;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.gantry.platform.formation.FormationSpec;
@@ -10,10 +11,17 @@ import dev.gantry.platform.formation.FormationSpec;
  * fingerprint is in the pod template, so a change of it rolls out a new ReplicaSet and nothing else does.
  */
 public record KubeApp(String tenant, String app, int release, String fingerprint, String image, Map<String, String> env,
-                      Map<String, FormationSpec> formation, String healthCheckPath) {
+                      Map<String, FormationSpec> formation, String healthCheckPath, List<String> hosts) {
 
     public KubeApp {
         env = Map.copyOf(env);
         formation = Map.copyOf(formation);
+        hosts = List.copyOf(hosts);
+    }
+
+    /** An app that gets no Ingress (the router reaches its pods directly). */
+    public KubeApp(String tenant, String app, int release, String fingerprint, String image, Map<String, String> env,
+                   Map<String, FormationSpec> formation, String healthCheckPath) {
+        this(tenant, app, release, fingerprint, image, env, formation, healthCheckPath, List.of());
     }
 }

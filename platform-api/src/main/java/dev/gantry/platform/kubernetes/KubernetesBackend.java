@@ -51,6 +51,8 @@ public final class KubernetesBackend implements AutoCloseable {
     private final KubernetesClient client;
     private final String cluster;
     private final String imagePullSecret;
+    private final boolean ingress;
+    private final String ingressClass;
     private final AtomicLong requests = new AtomicLong();
     private SharedIndexInformer<Deployment> deployments;
     private SharedIndexInformer<Pod> pods;
@@ -70,6 +72,8 @@ public final class KubernetesBackend implements AutoCloseable {
         this.cluster = settings.name() != null ? settings.name()
                 : config.getCurrentContext() != null ? config.getCurrentContext().getName() : config.getMasterUrl();
         this.imagePullSecret = settings.imagePullSecret();
+        this.ingress = settings.ingress();
+        this.ingressClass = settings.ingressClass();
         this.client = new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("gantry-count", new Interceptor() {
                     @Override
@@ -99,8 +103,12 @@ public final class KubernetesBackend implements AutoCloseable {
      */
     public void applyApp(KubeApp app) {
         startWatches();
-        apply(AppObjects.of(app, templateRelease(app), imagePullSecret));
+        apply(AppObjects.of(app, templateRelease(app), imagePullSecret, ingressClass));
         String ns = Labels.namespace(app.tenant());
+        if (ingress && !AppObjects.wantsIngress(app)) {
+            call("delete ingress " + app.app(), () -> client.network().v1().ingresses().inNamespace(ns)
+                    .withName(Labels.service(app.app())).delete());
+        }
         for (Deployment d : deployments.getStore().list()) {
             Map<String, String> l = d.getMetadata().getLabels();
             if (ns.equals(d.getMetadata().getNamespace()) && app.app().equals(l.get(Labels.APP))
@@ -119,7 +127,7 @@ public final class KubernetesBackend implements AutoCloseable {
      * @throws KubernetesFailure with {@link KubernetesFailure#rejected()} and Kubernetes' reason if refused
      */
     public void check(KubeApp app) {
-        for (HasMetadata o : AppObjects.of(app, templateRelease(app), imagePullSecret)) {
+        for (HasMetadata o : AppObjects.of(app, templateRelease(app), imagePullSecret, ingressClass)) {
             call("check " + describe(o), () -> client.resource(o).dryRun().fieldManager(Labels.FIELD_MANAGER)
                     .forceConflicts().serverSideApply());
             if (o instanceof Deployment d && d.getSpec().getReplicas() != null && d.getSpec().getReplicas() > 0) {
@@ -138,6 +146,9 @@ public final class KubernetesBackend implements AutoCloseable {
         call("delete app " + app, () -> {
             client.apps().deployments().inNamespace(ns).withLabel(Labels.APP, app).delete();
             client.services().inNamespace(ns).withLabel(Labels.APP, app).delete();
+            if (ingress) {
+                client.network().v1().ingresses().inNamespace(ns).withLabel(Labels.APP, app).delete();
+            }
             client.secrets().inNamespace(ns).withLabel(Labels.APP, app).delete();
             return null;
         });

@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import dev.gantry.platform.app.App;
+import dev.gantry.platform.domain.Domain;
 import dev.gantry.platform.config.ConfigVars;
 import dev.gantry.platform.formation.Formation;
 import dev.gantry.platform.quota.Quota;
@@ -32,6 +34,11 @@ class DesiredState {
     Snapshot load() {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<DesiredApp> apps = new ArrayList<>();
+            Map<Long, List<String>> domains = new HashMap<>();
+            for (Object[] row : Domain.getEntityManager().createQuery(
+                    "select d.app.id, d.hostname from Domain d order by d.hostname", Object[].class).getResultList()) {
+                domains.computeIfAbsent((Long) row[0], k -> new ArrayList<>()).add((String) row[1]);
+            }
             for (App app : App.<App>list("select a from App a join fetch a.tenant order by a.id")) {
                 Release release = Release.current(app).orElse(null);
                 if (release == null) {
@@ -41,7 +48,7 @@ class DesiredState {
                         release.configSealed));
                 apps.add(new DesiredApp(app.id, app.tenant.name, app.name, release.version, release.image, env,
                         Formation.snapshotOf(app), fingerprint(release.image, env, app), app.healthCheckPath,
-                        app.egress, app.effectiveBackend()));
+                        app.egress, app.effectiveBackend(), domains.getOrDefault(app.id, List.of())));
             }
             Map<String, Quota> quotas = new TreeMap<>();
             for (Tenant t : Tenant.<Tenant>listAll()) {

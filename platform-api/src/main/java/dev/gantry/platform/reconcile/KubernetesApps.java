@@ -44,7 +44,8 @@ final class KubernetesApps implements AppBackend {
     private final KubernetesRuns runs;
     private final Duration bootTimeout;
     private final Duration logInterval;
-    private final boolean routeToPods;
+    /** {@code endpoints}: routes go straight to ready pods; {@code ingress}: to the ingress controller. */
+    private final ClusterRouting routing;
 
     private final Map<Long, Applied> applied = new ConcurrentHashMap<>();
     private final Map<Long, Retry> retries = new ConcurrentHashMap<>();
@@ -62,7 +63,7 @@ final class KubernetesApps implements AppBackend {
     private final Map<Long, Integer> live = new ConcurrentHashMap<>();
 
     KubernetesApps(KubernetesBackend kube, ImagePushes pushes, LogStore logs, AppEvents appEvents,
-                   Duration bootTimeout, Duration logInterval, boolean routeToPods) {
+                   Duration bootTimeout, Duration logInterval, ClusterRouting routing) {
         this.kube = kube;
         this.pushes = pushes;
         this.logs = logs;
@@ -70,7 +71,7 @@ final class KubernetesApps implements AppBackend {
         this.runs = new KubernetesRuns(kube, pushes);
         this.bootTimeout = bootTimeout;
         this.logInterval = logInterval;
-        this.routeToPods = routeToPods;
+        this.routing = routing;
     }
 
     @Override
@@ -154,7 +155,7 @@ final class KubernetesApps implements AppBackend {
                 tenantQuotas.put(app.tenant(), quota);
             }
             KubeApp spec = new KubeApp(app.tenant(), app.app(), app.release(), app.fingerprint(), push.reference(),
-                    app.env(), app.formation(), app.healthCheckPath());
+                    app.env(), app.formation(), app.healthCheckPath(), routing.hosts(app));
             Applied last = applied.get(app.appId());
             if (last == null || !last.spec().equals(spec) || now.isAfter(last.at().plus(REAPPLY))) {
                 kube.applyApp(spec); // server-side apply: unchanged objects cost the cluster nothing
@@ -211,23 +212,24 @@ final class KubernetesApps implements AppBackend {
             failure = "not every pod became ready within " + bootTimeout.toSeconds() + " s";
         }
         List<RoutedInstances.Address> routes = List.of();
-        if (routeToPods) {
-            try {
-                routes = podRoutes(app.tenant(), app.app());
-            } catch (KubernetesFailure e) {
-                error = error != null ? error : e.getMessage();
-            }
+        try {
+            routes = routes(app.tenant(), app.app());
+        } catch (KubernetesFailure e) {
+            error = error != null ? error : e.getMessage();
         }
         return new Outcome(routes, complete && app.deployable(), failure, error);
     }
 
-    /** The ready addresses of the app's web pods, as the router takes them. */
-    private List<RoutedInstances.Address> podRoutes(String tenant, String app) {
+    /**
+     * Where the router sends the app's traffic: its ready web pods, or (ingress routing) the cluster's ingress
+     * controller once at least one web pod is ready.
+     */
+    private List<RoutedInstances.Address> routes(String tenant, String app) {
         List<RoutedInstances.Address> routes = new ArrayList<>();
         for (Endpoint ep : kube.readyEndpoints(tenant, app)) {
             routes.add(new RoutedInstances.Address(ep.ip(), ep.port()));
         }
-        return routes;
+        return routing.ingress() == null || routes.isEmpty() ? routes : List.of(routing.ingress());
     }
 
     /** See {@link Reconciler#checkOnKubernetes}. */
@@ -236,7 +238,7 @@ final class KubernetesApps implements AppBackend {
         String image = a != null ? a.spec().image() : app.image();
         try {
             kube.check(new KubeApp(app.tenant(), app.app(), app.release(), app.fingerprint(), image, app.env(),
-                    app.formation(), app.healthCheckPath()));
+                    app.formation(), app.healthCheckPath(), routing.hosts(app)));
         } catch (KubernetesFailure e) {
             if (e.rejected()) {
                 throw new ApiException(422, "kubernetes-rejected", "Kubernetes cluster '" + e.cluster()
@@ -256,11 +258,11 @@ final class KubernetesApps implements AppBackend {
     @Override
     public List<RoutedInstances.Address> serving(DesiredApp app) {
         Applied a = applied.get(app.appId());
-        if (!routeToPods || a == null) {
+        if (a == null) {
             return List.of();
         }
         try {
-            return podRoutes(a.spec().tenant(), a.spec().app());
+            return routes(a.spec().tenant(), a.spec().app());
         } catch (KubernetesFailure e) {
             return List.of(); // the cluster is gone: nothing there serves anyway
         }

@@ -51,8 +51,10 @@ class KubernetesWiring {
             return Optional.empty();
         }
         GantryConfig.Kubernetes k = config.kubernetes();
+        ClusterRouting routing = ClusterRouting.parse(k.routing(), k.ingressAddress(), config.baseDomain());
         KubernetesBackend backend = new KubernetesBackend(new KubernetesSettings(k.kubeconfig().orElseThrow(),
-                k.name().orElse(null), k.imagePullSecret().orElse(null)));
+                k.name().orElse(null), k.imagePullSecret().orElse(null), routing.ingress() != null,
+                k.ingressClass().orElse(null)));
         Credentials credentials = k.registryUsername().isPresent()
                 ? Credentials.basic(k.registryUsername().get(), k.registryPassword().orElse(""))
                 : Credentials.none();
@@ -69,6 +71,6 @@ class KubernetesWiring {
         FunctionCounter.builder("gantry.kubernetes.api.requests", backend, KubernetesBackend::apiCalls)
                 .description("Requests the platform made to the Kubernetes API server").register(metrics);
         return Optional.of(new KubernetesApps(backend, pushes, logs, appEvents, bootTimeout, k.logInterval(),
-                "endpoints".equalsIgnoreCase(k.routing())));
+                routing));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -59,6 +60,33 @@ class KubernetesBackendTest {
                 worker < 0 ? Map.of("web", new FormationSpec(web, 128, 100))
                         : Map.of("web", new FormationSpec(web, 128, 100), "worker", new FormationSpec(worker, 64, 50)),
                 null); // a TCP readiness check: hollow nodes pass those, but really send HTTP probes (to nowhere)
+    }
+
+    @Test
+    void withIngressRoutingAWebAppGetsAnIngressForItsHostsThatGoesWithItsWebProcesses() {
+        try (KubernetesBackend ingressing = new KubernetesBackend(new KubernetesSettings(cluster.kubeconfig(),
+                "test-cluster", null, true, "gantry-test"))) {
+            String ns = "gantry-" + tenant;
+            List<String> hosts = List.of("shop." + tenant + ".localhost", "shop.example.com", "*.shop.example.org");
+            ingressing.applyApp(new KubeApp(tenant, "shop", 1, "f1", IMAGE, Map.of(),
+                    Map.of("web", new FormationSpec(1, 64, 50)), null, hosts));
+            assertEquals("gantry-test " + String.join(" ", hosts) + " shop http Prefix", cluster.kubectl("get",
+                    "ingress", "shop", "-n", ns, "-o", "jsonpath={.spec.ingressClassName} {.spec.rules[*].host} "
+                            + "{.spec.rules[0].http.paths[0].backend.service.name} "
+                            + "{.spec.rules[0].http.paths[0].backend.service.port.name} "
+                            + "{.spec.rules[0].http.paths[0].pathType}"));
+
+            ingressing.applyApp(new KubeApp(tenant, "shop", 2, "f1", IMAGE, Map.of(),
+                    Map.of("worker", new FormationSpec(1, 64, 50)), null, hosts));
+            assertEquals("", cluster.kubectl("get", "ingress", "-n", ns, "-o", "name"),
+                    "no web processes: nothing to route to, no Ingress");
+
+            ingressing.applyApp(new KubeApp(tenant, "shop", 3, "f1", IMAGE, Map.of(),
+                    Map.of("web", new FormationSpec(1, 64, 50)), null, hosts));
+            ingressing.deleteApp(tenant, "shop");
+            assertEquals("", cluster.kubectl("get", "ingress,deployment,service,secret", "-n", ns, "-l",
+                    "gantry.dev/app=shop", "-o", "name"), "deleting the app deletes its Ingress too");
+        }
     }
 
     @Test
