@@ -4,7 +4,8 @@
 # scripts/kubernetes-binaries.sh. Not a mock: the same API server, admission, controllers and scheduler as a
 # real cluster; hollow nodes report pods Running/Ready without running them (send them no traffic).
 #
-#   scripts/kubernetes-cluster.sh up DIR [--hollow-nodes N]   writes DIR/kubeconfig, DIR/pids, DIR/*.log
+#   scripts/kubernetes-cluster.sh up DIR [--hollow-nodes N]   writes DIR/kubeconfig (admin), DIR/kubeconfig-gantry
+#                                                            (user "gantry", no rights until bound), DIR/pids, logs
 #   scripts/kubernetes-cluster.sh down DIR                    stops what DIR/pids names, nothing else
 #   scripts/kubernetes-cluster.sh restart-apiserver DIR       (tests: the API server gone and back)
 #   scripts/kubernetes-cluster.sh stop-apiserver DIR
@@ -64,15 +65,22 @@ PORTS
   openssl genrsa -out "$DIR/sa.key" 2048 2>/dev/null
   openssl rsa -in "$DIR/sa.key" -pubout -out "$DIR/sa.pub" 2>/dev/null
   TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  echo "$TOKEN,admin,admin,system:masters" >"$DIR/tokens.csv"
-  cat >"$DIR/kubeconfig" <<KUBECONFIG
+  # admin, and "gantry": a user with no rights until something binds a role to it (the RBAC test binds the
+  # ClusterRole docs/kubernetes.md lists)
+  GANTRY_TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  printf '%s,admin,admin,system:masters\n%s,gantry,gantry\n' "$TOKEN" "$GANTRY_TOKEN" >"$DIR/tokens.csv"
+  for user in admin gantry; do
+    token="$TOKEN"; file="$DIR/kubeconfig"
+    [ "$user" = gantry ] && { token="$GANTRY_TOKEN"; file="$DIR/kubeconfig-gantry"; }
+    cat >"$file" <<KUBECONFIG
 apiVersion: v1
 kind: Config
 clusters: [{name: gantry-test, cluster: {server: "https://127.0.0.1:$API_PORT", insecure-skip-tls-verify: true}}]
-users: [{name: admin, user: {token: $TOKEN}}]
-contexts: [{name: gantry-test, context: {cluster: gantry-test, user: admin}}]
+users: [{name: $user, user: {token: $token}}]
+contexts: [{name: gantry-test, context: {cluster: gantry-test, user: $user}}]
 current-context: gantry-test
 KUBECONFIG
+  done
   spawn etcd etcd --name gantry-test --data-dir "$DIR/etcd" \
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \

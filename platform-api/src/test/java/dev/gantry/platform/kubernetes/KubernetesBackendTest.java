@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,62 @@ class KubernetesBackendTest {
             ingressing.deleteApp(tenant, "shop");
             assertEquals("", cluster.kubectl("get", "ingress,deployment,service,secret", "-n", ns, "-l",
                     "gantry.dev/app=shop", "-o", "name"), "deleting the app deletes its Ingress too");
+        }
+    }
+
+    /**
+     * What docs/kubernetes.md tells operators to grant is enough: the ClusterRole is read from the doc, bound to a
+     * user that can do nothing else, and that user's Gantry places a tenant and an app (with an Ingress), watches
+     * it get ready, dry-runs a change, runs a one-off Job, and removes it all.
+     */
+    @Test
+    void theClusterRoleInTheDocsIsAllGantryNeeds() throws Exception {
+        String doc = Files.readString(TestCluster.docs().resolve("kubernetes.md"));
+        int rbac = doc.indexOf("### RBAC");
+        int start = doc.indexOf("```yaml\n", rbac) + "```yaml\n".length();
+        Path role = Files.createTempFile("gantry-clusterrole", ".yaml");
+        String binding = "gantry-test-" + tenant;
+        try {
+            Files.writeString(role, doc.substring(start, doc.indexOf("```", start)));
+            assertNotNull(cluster.kubectl("apply", "-f", role.toString()), "the ClusterRole in the docs applies");
+            try (KubernetesBackend gantry = new KubernetesBackend(new KubernetesSettings(cluster.restrictedKubeconfig(),
+                    "rbac", null, true, null))) {
+                String t = "r" + tenant.substring(1);
+                KubernetesFailure denied = assertThrows(KubernetesFailure.class,
+                        () -> gantry.applyTenant(t, new Quota(2048, 10, 2000)));
+                assertEquals(403, denied.status(), "without the binding the user may do nothing: " + denied.getMessage());
+                assertNotNull(cluster.kubectl("create", "clusterrolebinding", binding, "--clusterrole=gantry",
+                        "--user=gantry"));
+                await("the role binding takes effect", WAIT, () -> {
+                    try {
+                        gantry.applyTenant(t, new Quota(2048, 10, 2000));
+                        return true;
+                    } catch (KubernetesFailure e) {
+                        if (e.status() != 403) {
+                            throw e;
+                        }
+                        return false;
+                    }
+                });
+                try {
+                    KubeApp shop = new KubeApp(t, "shop", 1, "f1", IMAGE, Map.of("A", "b"),
+                            Map.of("web", new FormationSpec(1, 64, 50)), null, List.of("shop." + t + ".localhost"));
+                    gantry.check(shop);
+                    gantry.applyApp(shop);
+                    await("web ready, seen through the watches", WAIT, () -> gantry.state(t, "shop").types().stream()
+                            .anyMatch(s -> s.complete("f1")));
+                    await("its endpoint", WAIT, () -> gantry.readyEndpoints(t, "shop").size() == 1);
+                    gantry.startRun(new KubeRun(t, "shop", "shop-run-1", IMAGE, "true", Map.of("A", "b"), 64, 50, 60));
+                    await("the run's pod", WAIT, () -> gantry.runStatus(t, "shop-run-1").pod() != null);
+                    gantry.deleteRun(t, "shop-run-1");
+                    gantry.deleteApp(t, "shop");
+                } finally {
+                    gantry.deleteTenant(t);
+                }
+            }
+        } finally {
+            cluster.kubectl("delete", "clusterrolebinding", binding);
+            Files.deleteIfExists(role);
         }
     }
 

@@ -68,6 +68,16 @@ public final class TestCluster {
         return dir.resolve("kubeconfig");
     }
 
+    /** The kubeconfig of user "gantry", who may do nothing until a role is bound to it. */
+    public Path restrictedKubeconfig() {
+        return dir.resolve("kubeconfig-gantry");
+    }
+
+    /** The project's docs directory. */
+    static Path docs() {
+        return SCRIPTS.getParent().resolve("docs");
+    }
+
     public Path kubectl() {
         return Path.of(run(List.of(SCRIPTS.resolve("kubernetes-binaries.sh").toString(), "--check"), 10).strip())
                 .resolve("kubectl");
