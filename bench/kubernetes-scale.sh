@@ -8,6 +8,7 @@
 #   Gantry   PATCH /formation web=REPLICAS (default 500) until GET /instances shows every pod up, then web=0 until
 #            none is left; the Kubernetes API requests Gantry made (its client counts them), and the platform JVM's
 #            CPU time and peak memory (VmHWM) over the run.
+#   (first, unmeasured: a warm-up Deployment of REPLICAS pods up and down, so neither side meets a cold cluster)
 #   kubectl  the peer: the same Deployment (copied from Gantry's), `kubectl scale --replicas=REPLICAS` +
 #            `kubectl rollout status` (a watch), then back to 0; its requests counted from `-v=6`.
 #
@@ -49,6 +50,15 @@ wait_for() { # CMD N: until CMD prints N (bounded: 15 min)
   echo "timed out waiting for $1 = $2" >&2; return 1
 }
 
+# Warm-up, measured for neither: the same number of pods up and down once, so that the scheduler, the controllers
+# and the hollow nodes are as warm for Gantry (which goes first) as for kubectl.
+echo "warm-up: $REPLICAS pods up and down once ..."
+"$KUBECTL" create namespace warmup >/dev/null
+"$KUBECTL" create deployment warm -n warmup --replicas="$REPLICAS" \
+  --image="127.0.0.1:5000/warm@sha256:$(printf 'c%.0s' $(seq 1 64))" >/dev/null
+"$KUBECTL" rollout status deployment/warm -n warmup --timeout=900s >/dev/null
+"$KUBECTL" delete namespace warmup --wait=true --timeout=900s >/dev/null
+
 calls0=$(api_calls); cpu0=$(cpu_seconds)
 echo "gantry: scaling web to $REPLICAS ..."
 t0=$(now_ms); scale "$REPLICAS"; wait_for count_up "$REPLICAS"; g_up=$(( $(now_ms) - t0 ))
@@ -60,8 +70,9 @@ g_peak=$(peak_mb)
 
 # The peer: kubectl on a copy of Gantry's Deployment in a namespace of its own.
 "$KUBECTL" create namespace peer >/dev/null
-# The same admission work as Gantry's namespace: its ResourceQuota and LimitRange, copied.
-for kind in resourcequota/gantry-quota limitrange/gantry-limits; do
+# The same admission and kubelet work as Gantry's namespace: its ResourceQuota and LimitRange, and the app's
+# config Secret (its pods read it through envFrom), copied.
+for kind in resourcequota/gantry-quota limitrange/gantry-limits secret/web-config; do
   "$KUBECTL" get "$kind" -n gantry-bench -o json | python3 -c '
 import json,sys
 d=json.load(sys.stdin)
@@ -75,8 +86,6 @@ d=json.load(sys.stdin)
 d["metadata"]={"name":"peer","namespace":"peer"}
 d.pop("status",None)
 d["spec"]["replicas"]=0
-c=d["spec"]["template"]["spec"]["containers"][0]
-c.pop("envFrom",None)
 print(json.dumps(d))' | "$KUBECTL" apply -f - >/dev/null
 echo "kubectl: the same Deployment, scaled to $REPLICAS and back ..."
 kube_calls() { grep -cE '(GET|PUT|PATCH|POST|DELETE) https' "$1" || true; }

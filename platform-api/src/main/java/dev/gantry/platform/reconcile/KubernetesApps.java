@@ -3,11 +3,16 @@ package dev.gantry.platform.reconcile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.gantry.platform.api.ApiException;
 import dev.gantry.platform.instance.InstanceBackend;
@@ -55,6 +60,14 @@ final class KubernetesApps implements AppBackend {
     private final Map<String, Long> logReadAt = new ConcurrentHashMap<>();
     /** Log reads per interval, whatever the number of pods: what log copying may cost the API server. */
     static final int LOG_REQUESTS_PER_INTERVAL = 20;
+    /** Reads pod logs off the reconciler's thread, one batch at a time. */
+    private final ExecutorService logReader = Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kubernetes-log-reader");
+                t.setDaemon(true);
+                return t;
+            });
+    private final AtomicBoolean logReading = new AtomicBoolean();
     private long loggedAt;
 
     /** Per app: the failure last recorded as an event (recorded again only when it changes). */
@@ -336,11 +349,13 @@ final class KubernetesApps implements AppBackend {
      * Copies new pod output into the apps' log streams: every {@code logInterval}, at most
      * {@link #LOG_REQUESTS_PER_INTERVAL} pods, the ones read longest ago first. Kubernetes has no log stream for
      * many pods at once, so each pod costs a request; with many pods each is read less often, and nothing is lost
-     * (the next read starts where the last one ended).
+     * (the next read starts where the last one ended). The reads happen on a thread of their own: a slow API
+     * server or kubelet must not hold up the reconciler (20 reads of a second each would freeze every app's
+     * convergence for 20 s).
      */
     private void shipLogs(List<DesiredApp> apps) {
         long nowNanos = System.nanoTime();
-        if (nowNanos - loggedAt < logInterval.toNanos()) {
+        if (nowNanos - loggedAt < logInterval.toNanos() || !logReading.compareAndSet(false, true)) {
             return;
         }
         loggedAt = nowNanos;
@@ -362,22 +377,36 @@ final class KubernetesApps implements AppBackend {
                 }
             }
         }
-        due.sort(java.util.Comparator.comparingLong(Due::readAt));
-        for (Due d : due.subList(0, Math.min(LOG_REQUESTS_PER_INTERVAL, due.size()))) {
-            logReadAt.put(d.key(), nowNanos);
-            try {
-                InstanceBackend.LogChunk chunk = kube.readLog(d.app().tenant(), d.pod().name(),
-                        logOffsets.getOrDefault(d.key(), 0L));
-                for (InstanceBackend.LogEntry e : chunk.entries()) {
-                    logs.append(d.app().appId(), "app", d.pod().name(), e.text());
-                }
-                logOffsets.put(d.key(), chunk.nextOffset());
-            } catch (KubernetesFailure e) {
-                // logs of a pod that is going away, or a cluster that is down: try at the next interval
-            }
-        }
+        due.sort(Comparator.comparingLong(Due::readAt));
+        List<Due> now = List.copyOf(due.subList(0, Math.min(LOG_REQUESTS_PER_INTERVAL, due.size())));
+        now.forEach(d -> logReadAt.put(d.key(), nowNanos));
         logOffsets.keySet().retainAll(seen);
         logReadAt.keySet().retainAll(seen);
+        try {
+            logReader.execute(() -> {
+                try {
+                    for (Due d : now) {
+                        readLog(d.app().appId(), d.app().tenant(), d.pod().name(), d.key());
+                    }
+                } finally {
+                    logReading.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            logReading.set(false); // closing
+        }
+    }
+
+    private void readLog(long appId, String tenant, String pod, String key) {
+        try {
+            InstanceBackend.LogChunk chunk = kube.readLog(tenant, pod, logOffsets.getOrDefault(key, 0L));
+            for (InstanceBackend.LogEntry e : chunk.entries()) {
+                logs.append(appId, "app", pod, e.text());
+            }
+            logOffsets.put(key, chunk.nextOffset());
+        } catch (KubernetesFailure e) {
+            // logs of a pod that is going away, or a cluster that is down: try at the next interval
+        }
     }
 
     long apiCalls() {
@@ -390,6 +419,7 @@ final class KubernetesApps implements AppBackend {
 
     @Override
     public void close() {
+        logReader.shutdownNow();
         kube.close();
     }
 }
