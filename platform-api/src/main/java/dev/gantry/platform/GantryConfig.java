@@ -145,6 +145,14 @@ public interface GantryConfig {
         /** An instance up this long resets its slot's crash count. */
         @WithDefault("5m")
         Duration stableAfter();
+
+        /**
+         * CPU an instance may use while it starts, until it passes its health check (a "startup boost", in
+         * thousandths of a CPU); then its size's share applies. Its tenant's quota caps it all the same. An app
+         * that boots in 0.4 CPU-seconds answers in 0.4 s rather than 1.6 s at the default 0.25 CPU.
+         */
+        @WithDefault("1000")
+        int bootMillicpus();
     }
 
     /** An existing Kubernetes cluster that tenants or apps can be placed on (none by default). */

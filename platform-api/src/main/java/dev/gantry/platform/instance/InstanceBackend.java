@@ -25,6 +25,9 @@ public interface InstanceBackend {
     /** Waits for an instance to exit; empty if it still runs after {@code timeout}. */
     Optional<Instance.Exit> awaitExit(String id, Duration timeout);
 
+    /** Sets the instance's CPU cap (its startup boost ends: see {@link LaunchRequest#bootMillicpus()}). */
+    void limitCpu(Instance instance, int millicpus);
+
     /** SIGTERM, then SIGKILL after {@code grace}; returns how it ended (null if it was already gone). */
     Instance.Exit stop(String id, Duration grace);
 

@@ -116,7 +116,7 @@ public class LocalEngineBackend implements InstanceBackend {
         }
         spec = spec.withLinux(spec.linux()
                 .withCgroupsPath(cgroupOf(r.labels().tenant(), r.labels().app(), r.id()))
-                .withResources(resources(r.memoryMb(), r.millicpus())));
+                .withResources(resources(r.memoryMb(), r.millicpus(), Math.max(r.millicpus(), r.bootMillicpus()))));
         if (network == NetworkMode.HOST) {
             spec = spec.withLinux(spec.linux().withNamespaces(spec.linux().namespaces().stream()
                     .filter(n -> !n.type().equals("network")).toList()));
@@ -141,13 +141,28 @@ public class LocalEngineBackend implements InstanceBackend {
         return "gantry/" + tenant + "/" + app + "/" + id;
     }
 
-    private static ResourcesSpec resources(int memoryMb, int millicpus) {
+    /**
+     * @param capMillicpus the CFS quota to start with: the size's, or more while the instance boots (lowered by
+     *                     {@link #limitCpu} once it is up)
+     */
+    private static ResourcesSpec resources(int memoryMb, int millicpus, int capMillicpus) {
         long bytes = memoryMb * 1024L * 1024L;
-        // Shares weigh instances against each other when the CPU is busy; the quota is the hard cap.
+        // Shares weigh instances against each other when the CPU is busy (always the size's: a booting instance
+        // takes idle CPU, not its neighbours' share); the quota is the hard cap.
         long shares = Math.max(2, millicpus * 1024L / 1000);
-        long quota = Math.max(1000, millicpus * CPU_PERIOD_US / 1000);
-        return new ResourcesSpec(new MemorySpec(bytes, bytes, null), new CpuSpec(shares, quota, CPU_PERIOD_US),
-                new PidsSpec(PIDS_PER_INSTANCE), null);
+        return new ResourcesSpec(new MemorySpec(bytes, bytes, null), new CpuSpec(shares, cfsQuota(capMillicpus),
+                CPU_PERIOD_US), new PidsSpec(PIDS_PER_INSTANCE), null);
+    }
+
+    private static long cfsQuota(int millicpus) {
+        return Math.max(1000, millicpus * CPU_PERIOD_US / 1000);
+    }
+
+    @Override
+    public void limitCpu(Instance instance, int millicpus) {
+        InstanceLabels l = instance.labels();
+        cgroups.apply(cgroupOf(l.tenant(), l.app(), instance.id()),
+                new CgroupResources(null, null, cfsQuota(millicpus), CPU_PERIOD_US, null, null));
     }
 
     /** A port nobody listens on now; instances on host ports are a development mode, so a rare race is fine. */

@@ -319,6 +319,7 @@ class LocalApps implements AppBackend {
         if (!web || HealthProbe.healthy(i.host(), i.port(), app.healthCheckPath(), app.key() + "." + config.baseDomain())) {
             t.state = Tracked.State.UP;
             t.upSince = now;
+            endBoost(app, t);
             logs.append(app.appId(), "gantry", i.labels().slot(), i.labels().slot() + " is up (release v"
                     + i.labels().release() + ", " + i.address() + ")");
             return;
@@ -329,6 +330,19 @@ class LocalApps implements AppBackend {
                     : "GET " + app.healthCheckPath() + " did not answer 2xx/3xx") + ")";
             retire(t);
             failure(app, t.instance, why, now, pass);
+        }
+    }
+
+    /** The instance is up: from now on its size's CPU applies, not the startup boost. */
+    private void endBoost(DesiredApp app, Tracked t) {
+        var size = app.formation().get(t.labels().type());
+        if (size == null) {
+            return; // its type left the formation: it is being retired anyway
+        }
+        try {
+            engine.limitCpu(t.instance, size.millicpus());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not end the startup CPU boost of %s: %s", t.id(), e.getMessage());
         }
     }
 
@@ -385,7 +399,7 @@ class LocalApps implements AppBackend {
                 limitTenant(app.tenant(), quota);
             }
             Instance i = engine.launch(new LaunchRequest(id, labels, app.image(), null, env, size.memoryMb(),
-                    size.millicpus(), app.egress()));
+                    size.millicpus(), app.egress(), config.instances().bootMillicpus()));
             tracked.put(id, new Tracked(i, Instant.now(), config.instances().bootTimeout()));
             logs.append(app.appId(), "gantry", labels.slot(), "Starting " + labels.slot() + " (release v"
                     + app.release() + ") as " + id);

@@ -54,6 +54,9 @@ public class ReconcilerTest {
     @Inject
     InstanceBackend backend;
 
+    @Inject
+    dev.gantry.platform.GantryConfig config;
+
     private final List<String> tenants = new ArrayList<>();
 
     @BeforeEach
@@ -74,10 +77,17 @@ public class ReconcilerTest {
     }
 
     @Test
-    void scalingChangesExactlyHowManyInstancesServe() {
+    void scalingChangesExactlyHowManyInstancesServe() throws Exception {
         Site site = newSite("test:web");
         scale(site, "web", 3);
         await("3 instances up", Duration.ofSeconds(30), () -> upCount(site) == 3);
+        for (var i : backend.list().stream().filter(i -> i.labels().tenant().equals(site.tenant())).toList()) {
+            // started with a full CPU (the startup boost), held to its size's share (64M: 0.062 CPU) once healthy
+            String bundle = Files.readString(config.dataDir().resolve("bundles").resolve(i.id()).resolve("config.json"));
+            assertTrue(bundle.contains("\"quota\":100000") || bundle.contains("\"quota\" : 100000"), bundle);
+            assertEquals("6200", Files.readString(Path.of("/sys/fs/cgroup/cpu/gantry", site.tenant(), "web", i.id(),
+                    "cpu.cfs_quota_us")).trim(), "the boost ends when the instance is up");
+        }
         assertEquals(Set.of("hello from web.1", "hello from web.2", "hello from web.3"), answersFrom(site, 30));
         await("app output and router lines in the app's log stream", Duration.ofSeconds(10), () -> {
             String log = as(site.token()).get("/api/apps/web/logs?lines=500").asString();
