@@ -19,7 +19,6 @@ import dev.gantry.platform.GantryConfig;
 import dev.gantry.platform.app.AppDeleted;
 import dev.gantry.platform.event.AppEvent;
 import dev.gantry.platform.formation.FormationSpec;
-import dev.gantry.platform.placement.Backend;
 import dev.gantry.platform.quota.Quota;
 import dev.gantry.platform.routing.RoutePublisher;
 import dev.gantry.platform.routing.RoutedInstances;
