@@ -85,8 +85,18 @@ KUBECONFIG
     --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "gantry-test=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync
-  start_apiserver
-  wait_apiserver
+  # A free port picked a moment ago can be taken meanwhile (by any process's outgoing connection): if the API
+  # server could not bind it, pick another and try again.
+  for attempt in 1 2 3; do
+    start_apiserver
+    wait_apiserver && break
+    if [ "$attempt" = 3 ] || ! grep -q "address already in use" "$DIR/kube-apiserver.log"; then exit 1; fi
+    new_port="$(free_port)"
+    log "port $API_PORT was taken before the API server bound it; trying $new_port"
+    sed -i "s/^API_PORT=.*/API_PORT=$new_port/" "$DIR/ports"
+    sed -i "s/127.0.0.1:$API_PORT\"/127.0.0.1:$new_port\"/" "$DIR/kubeconfig" "$DIR/kubeconfig-gantry"
+    API_PORT="$new_port"
+  done
   # --port=0 / --secure-port=0: no health or metrics listeners of their own (nothing to collide with)
   spawn kube-controller-manager "$BIN/kube-controller-manager" --kubeconfig="$DIR/kubeconfig" --leader-elect=false \
     --port=0 --secure-port=0 --service-account-private-key-file="$DIR/sa.key" --use-service-account-credentials=false \
