@@ -73,28 +73,12 @@ public final class AppLauncher {
         if (image.portable()) {
             return portable(image, launcherArgs, env, stack, nofile);
         }
-        String command = launcherArgs.get(0);
-        Map<String, String> e = new LinkedHashMap<>();
-        for (String kv : image.env()) {
-            int i = kv.indexOf('=');
-            e.put(kv.substring(0, i), kv.substring(i + 1));
-        }
-        e.putAll(env);
+        Map<String, String> e = environment(image, env);
         e.put("GANTRY_SHELL", stack.shell());
-        List<String> envList = e.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList();
-        RuntimeSpec s = SpecDefaults.app(List.of(stack.shell(), "-c", LAUNCHER, command), stack.rootfs().toString(),
-                "app", nofile);
-        ProcessSpec p = s.process();
-        s = s.withProcess(new ProcessSpec(false, p.user(), p.args(), envList, image.workingDir(), p.capabilities(),
-                p.rlimits(), true, null));
-        List<MountSpec> mounts = new ArrayList<>(s.mounts());
-        mounts.addAll(stack.mounts());
         List<Path> layers = new ArrayList<>(image.layerDirs());
         layers.add(stack.rootfs());
-        Map<String, String> ann = new LinkedHashMap<>(s.annotations());
-        ann.put(LinuxContainerRuntime.LAYERS_ANNOTATION, layers.stream().map(Path::toString).collect(Collectors.joining(":")));
-        ann.put("dev.gantry.image", image.digest());
-        return new RuntimeSpec(s.ociVersion(), s.process(), s.root(), s.hostname(), s.domainname(), mounts, s.linux(), ann);
+        List<String> args = List.of(stack.shell(), "-c", LAUNCHER, launcherArgs.get(0));
+        return spec(image, args, e, layers, stack.rootfs(), stack, nofile);
     }
 
     /**
@@ -103,19 +87,30 @@ public final class AppLauncher {
      */
     private static RuntimeSpec portable(Image image, List<String> launcherArgs, Map<String, String> env, Stack stack,
                                         long nofile) {
+        List<String> args = new ArrayList<>(image.entrypoint());
+        args.addAll(launcherArgs);
+        List<Path> layers = image.layerDirs();
+        return spec(image, args, environment(image, env), layers, layers.get(layers.size() - 1), stack, nofile);
+    }
+
+    /** The image's env, then {@code env} over it. */
+    private static Map<String, String> environment(Image image, Map<String, String> env) {
         Map<String, String> e = new LinkedHashMap<>();
         for (String kv : image.env()) {
             int i = kv.indexOf('=');
             e.put(kv.substring(0, i), kv.substring(i + 1));
         }
         e.putAll(env);
-        List<String> args = new ArrayList<>(image.entrypoint());
-        args.addAll(launcherArgs);
-        List<Path> layers = image.layerDirs();
-        RuntimeSpec s = SpecDefaults.app(args, layers.get(layers.size() - 1).toString(), "app", nofile);
+        return e;
+    }
+
+    /** The app's spec: the platform's defaults, then this process, the stack's mounts and the overlay's layers. */
+    private static RuntimeSpec spec(Image image, List<String> args, Map<String, String> env, List<Path> layers,
+                                    Path rootfs, Stack stack, long nofile) {
+        RuntimeSpec s = SpecDefaults.app(args, rootfs.toString(), "app", nofile);
         ProcessSpec p = s.process();
         s = s.withProcess(new ProcessSpec(false, p.user(), p.args(),
-                e.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList(), image.workingDir(),
+                env.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList(), image.workingDir(),
                 p.capabilities(), p.rlimits(), true, null));
         List<MountSpec> mounts = new ArrayList<>(s.mounts());
         mounts.addAll(stack.mounts());
