@@ -119,6 +119,7 @@ void conf_load(struct conf *c, const char *path)
         else if (!strcmp(k, "mask")) *push(c->masks, c->nmasks) = xstrdup(ARG(1));
         else if (!strcmp(k, "ropath")) *push(c->ropaths, c->nropaths) = xstrdup(ARG(1));
         else if (!strcmp(k, "cgroup_procs")) *push(c->cgprocs, c->ncgprocs) = xstrdup(ARG(1));
+        else if (!strcmp(k, "cgroup_join")) *push(c->cgjoin, c->ncgjoin) = xstrdup(ARG(1));
         else if (!strcmp(k, "oom_file")) c->oom_file = xstrdup(ARG(1));
         else if (!strcmp(k, "log")) {
             c->log = xstrdup(ARG(1));
@@ -163,6 +164,4 @@ void conf_load(struct conf *c, const char *path)
     c->nargv--;
     *push(c->envp, c->nenvp) = NULL;
     c->nenvp--;
-    if (c->nargv == 0)
-        die("config %s: no arg directive", path);
 }

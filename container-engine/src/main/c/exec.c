@@ -38,6 +38,8 @@ int exec_main(const char *conf_path)
 {
     struct conf c;
     conf_load(&c, conf_path);
+    if (c.nargv == 0)
+        die("config %s: no arg directive", conf_path);
     if (c.target_pid <= 0)
         die("config %s: no pid directive", conf_path);
     struct sock_fprog *prog = seccomp_load_file(c.seccomp);
@@ -58,11 +60,7 @@ int exec_main(const char *conf_path)
         if (fds[i] < 0)
             die("open %s: %s", theirs, strerror(errno));
     }
-    char pidstr[32];
-    snprintf(pidstr, sizeof(pidstr), "%d", getpid());
-    for (int i = 0; i < c.ncgprocs; i++)
-        if (write_file(c.cgprocs[i], pidstr) < 0)
-            die("join cgroup %s: %s", c.cgprocs[i], strerror(errno));
+    join_cgroups(&c);
     for (size_t i = 0; i < NNS; i++) {
         if (fds[i] >= 0 && setns(fds[i], NAMESPACES[i].type) < 0)
             die("setns %s namespace of pid %d: %s", NAMESPACES[i].name, c.target_pid, strerror(errno));

@@ -173,7 +173,6 @@ static void send_line(int fd, const char *s)
 int container_init(void *arg)
 {
     struct init_args *a = arg;
-    struct conf *c = a->conf;
     set_error_fd(a->sync_fd);
     reset_signals();
     for (int i = 0; i < a->nclose; i++)
@@ -182,9 +181,16 @@ int container_init(void *arg)
     if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(a->stdout_fd, 1) < 0 || dup2(a->stderr_fd, 2) < 0)
         die("stdio: %s", strerror(errno));
 
+    join_cgroups(a->conf); /* meanwhile, the shim waits for the engine's go */
     char go;
     if (read(a->sync_fd, &go, 1) != 1)
         _exit(1); /* the shim gave up on us */
+    /* Written by the engine while the shim moved us into our cgroups; complete once "g" came. */
+    struct conf full;
+    conf_load(&full, a->init_conf);
+    struct conf *c = &full;
+    if (c->nargv == 0)
+        die("config %s: no arg directive", a->init_conf);
 
     if (c->cgroupns && unshare(CLONE_NEWCGROUP) < 0)
         die("unshare cgroup namespace: %s", strerror(errno));

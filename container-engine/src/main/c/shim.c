@@ -1,7 +1,10 @@
 /*
- * gantry-shim create <state-dir>   set up a container from <state-dir>/init.conf; prints
- *                                  "ok <init-pid> <shim-pid>" or "error <message>" and exits,
- *                                  leaving a detached shim as the parent of the container init.
+ * gantry-shim create <state-dir>   start a container's init from <state-dir>/monitor.conf and move it
+ *                                  into its cgroups; once a byte arrives on stdin (the engine has
+ *                                  written init.conf and mounted the rootfs meanwhile), let it set
+ *                                  itself up from <state-dir>/init.conf; print "ok <init-pid>
+ *                                  <shim-pid>" or "error <message>" and exit, leaving a detached
+ *                                  shim as the parent of the container init.
  * gantry-shim exec <conf>          run one more process inside a running container, in the
  *                                  foreground, exiting with its status.
  */
@@ -84,7 +87,22 @@ static int read_sync(int fd, char *buf, size_t cap)
     return (int)n;
 }
 
-static int monitor(struct conf *c, const char *state_dir, int report_fd)
+/* Tells the engine why the container could not be made, and ends this shim. */
+static void give_up(pid_t child, int report_fd, const char *why)
+{
+    kill(child, SIGKILL);
+    int st;
+    waitpid(child, &st, 0);
+    char msg[2300];
+    if (why)
+        snprintf(msg, sizeof(msg), "%s\n", why);
+    else
+        snprintf(msg, sizeof(msg), "error container init exited before it was ready (status %d)\n", st);
+    (void)!write(report_fd, msg, strlen(msg));
+    _exit(1);
+}
+
+static int monitor(struct conf *c, const char *state_dir, int report_fd, int go_fd)
 {
     prctl(PR_SET_NAME, "gantry-shim", 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
@@ -111,7 +129,11 @@ static int monitor(struct conf *c, const char *state_dir, int report_fd)
         close(fd);
     }
 
-    struct init_args args = {.conf = c, .sync_fd = sync[1], .stdout_fd = out[1], .stderr_fd = err[1]};
+    char init_conf[4096];
+    snprintf(init_conf, sizeof(init_conf), "%s/init.conf", state_dir);
+    struct init_args args = {.conf = c, .init_conf = init_conf, .sync_fd = sync[1], .stdout_fd = out[1],
+                             .stderr_fd = err[1]};
+    args.close_fds[args.nclose++] = go_fd;
     args.close_fds[args.nclose++] = sync[0];
     args.close_fds[args.nclose++] = out[0];
     args.close_fds[args.nclose++] = err[0];
@@ -137,23 +159,22 @@ static int monitor(struct conf *c, const char *state_dir, int report_fd)
             die("join cgroup %s: %s", c->cgprocs[i], strerror(errno));
         }
     long oom_before = read_oom_kills(c->oom_file);
+    /* Joining the cgroups waits for an RCU grace period (cgroup v1): the engine mounts the
+     * rootfs and writes init.conf meanwhile, then says go (EOF: it gave up). */
+    char go;
+    ssize_t r;
+    while ((r = read(go_fd, &go, 1)) < 0 && errno == EINTR)
+        ;
+    if (r != 1)
+        give_up(child, report_fd, "error the engine stopped creating the container");
+    close(go_fd);
     if (write(sync[0], "g", 1) != 1)
         die("sync with container init: %s", strerror(errno));
 
     char line[2200];
     read_sync(sync[0], line, sizeof(line));
-    if (strcmp(line, "ready") != 0) {
-        kill(child, SIGKILL);
-        int st;
-        waitpid(child, &st, 0);
-        char msg[2300];
-        if (!strncmp(line, "error ", 6))
-            snprintf(msg, sizeof(msg), "%s\n", line);
-        else
-            snprintf(msg, sizeof(msg), "error container init exited before it was ready (status %d)\n", st);
-        (void)!write(report_fd, msg, strlen(msg));
-        _exit(1);
-    }
+    if (strcmp(line, "ready") != 0)
+        give_up(child, report_fd, strncmp(line, "error ", 6) ? NULL : line);
     char ok[64];
     snprintf(ok, sizeof(ok), "ok %d %d\n", child, getpid());
     (void)!write(report_fd, ok, strlen(ok));
@@ -216,7 +237,7 @@ static int monitor(struct conf *c, const char *state_dir, int report_fd)
 static int create_main(const char *state_dir)
 {
     char path[4096];
-    snprintf(path, sizeof(path), "%s/init.conf", state_dir);
+    snprintf(path, sizeof(path), "%s/monitor.conf", state_dir);
     int report[2];
     if (pipe2(report, O_CLOEXEC) < 0)
         die("pipe: %s", strerror(errno));
@@ -231,6 +252,9 @@ static int create_main(const char *state_dir)
         /* Detach from the engine: own session, no inherited stdio, so the shim and the
          * container outlive the JVM (or CLI) that created them. */
         setsid();
+        int go_fd = fcntl(0, F_DUPFD_CLOEXEC, 3); /* the engine's "go", before stdin is /dev/null */
+        if (go_fd < 0)
+            die("dup stdin: %s", strerror(errno));
         int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
         snprintf(path, sizeof(path), "%s/shim.log", state_dir);
         int slog = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
@@ -241,7 +265,7 @@ static int create_main(const char *state_dir)
         dup2(slog, 2);
         close(devnull);
         close(slog);
-        _exit(monitor(&c, state_dir, report[1]));
+        _exit(monitor(&c, state_dir, report[1], go_fd));
     }
     close(report[1]);
     char line[2300];

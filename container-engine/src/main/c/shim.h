@@ -48,7 +48,8 @@ struct conf {
     struct kv *sysctls; int nsysctls;
     char **masks; int nmasks;
     char **ropaths; int nropaths;
-    char **cgprocs; int ncgprocs;
+    char **cgprocs; int ncgprocs; /* the shim writes the init's pid there */
+    char **cgjoin; int ncgjoin;   /* the process itself writes "0" there (see CgroupManager.selfJoinFiles) */
     char *oom_file;
     char *log; long log_max;
     char *fifo;
@@ -78,6 +79,7 @@ void *xrealloc(void *p, size_t n);
 int mkdir_p(const char *path, mode_t mode);
 int write_file(const char *path, const char *data);
 int write_file_atomic(const char *path, const char *data);
+void join_cgroups(const struct conf *c);
 char *secure_join(const char *root, const char *unsafe);
 char *read_all(const char *path, size_t *len);
 
@@ -103,7 +105,8 @@ void log_flush(struct logger *l, int stream);
 int exec_main(const char *conf_path) __attribute__((noreturn));
 
 struct init_args {
-    struct conf *conf;
+    struct conf *conf;      /* the monitor's part: namespaces, cgroups, log */
+    const char *init_conf;  /* the whole config, loaded by the init once it is told to go */
     int sync_fd;  /* socket to the shim: "go" in, "ready"/"error ..." out */
     int stdout_fd, stderr_fd;
     int close_fds[8]; int nclose;

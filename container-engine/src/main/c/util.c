@@ -204,3 +204,11 @@ char *secure_join(const char *root, const char *unsafe)
         strcpy(out, "/");
     return xstrdup(out);
 }
+
+/* Moves the calling (single-threaded) process into its cgroups: "0" names the writer itself. */
+void join_cgroups(const struct conf *c)
+{
+    for (int i = 0; i < c->ncgjoin; i++)
+        if (write_file(c->cgjoin[i], "0") < 0)
+            die("join cgroup %s: %s", c->cgjoin[i], strerror(errno));
+}

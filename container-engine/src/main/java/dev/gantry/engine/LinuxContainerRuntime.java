@@ -19,7 +19,6 @@ import dev.gantry.engine.sys.ProcFs;
 import dev.gantry.engine.sys.Syscalls;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,7 +109,6 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
                 true, cgroupPath, 0, -1, 0, -1, Instant.now().toString(), spec.annotations());
         try {
             store.save(rec);
-            SpecLoader.write(spec, dir.resolve("config.json"));
             RuntimeSpec effective = spec;
             if (net != null) {
                 Attachment a = network().allocate(store.root(), id, net);
@@ -118,13 +116,25 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
                 rec = rec.withAnnotations(networkAnnotations(spec.annotations(), a));
                 store.save(rec);
             }
+            // before the shim runs: the init's mount namespace is a copy of ours at clone() time
             rootfs.mount(layers(spec, b));
             cgroups.create(cgroupPath, CgroupResources.from(spec.linux().resources()));
             cgroups.restrictDevices(cgroupPath);
-            makeExecFifo(dir.resolve("exec.fifo"));
-            Path seccomp = writeSeccomp(spec, dir.resolve("seccomp.bpf"));
-            SpecConverter.init(effective, rootfs.merged(), dir, cgroupPath, cgroups, seccomp).writeTo(dir.resolve("init.conf"));
-            int[] pids = runShimCreate(dir);
+            SpecConverter.monitor(effective, dir, cgroupPath, cgroups).writeTo(dir.resolve("monitor.conf"));
+            // The shim clones the init and moves it into its cgroups, which waits for an RCU grace period
+            // (cgroup v1); the rest of the preparation happens meanwhile.
+            ShimCreate shimCreate = ShimCreate.start(shim, dir);
+            try {
+                SpecLoader.write(spec, dir.resolve("config.json"));
+                makeExecFifo(dir.resolve("exec.fifo"));
+                Path seccomp = writeSeccomp(spec, dir.resolve("seccomp.bpf"));
+                SpecConverter.init(effective, rootfs.merged(), dir, cgroupPath, cgroups, seccomp)
+                        .writeTo(dir.resolve("init.conf"));
+            } catch (RuntimeException e) {
+                shimCreate.abandon();
+                throw e;
+            }
+            int[] pids = shimCreate.go();
             rec = rec.withProcesses(pids[0], ProcFs.startTime(pids[0]), pids[1], ProcFs.startTime(pids[1]));
             store.save(rec);
             if (net != null) {
@@ -203,29 +213,6 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
             return file;
         } catch (IOException e) {
             throw new EngineException(ErrorCode.IO, "write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Runs "gantry-shim create"; it answers with "ok <init-pid> <shim-pid>" or "error <why>". */
-    private int[] runShimCreate(Path dir) {
-        try {
-            Process p = new ProcessBuilder(shim.toString(), "create", dir.toString())
-                    .redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            int rc = p.waitFor();
-            if (rc == 0 && out.startsWith("ok ")) {
-                String[] f = out.split("\\s+");
-                return new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[2])};
-            }
-            String msg = out.startsWith("error ") ? out.substring(6) : "shim exited " + rc + ": " + out;
-            throw new EngineException(ErrorCode.SHIM, "create container: " + msg);
-        } catch (IOException e) {
-            throw new EngineException(ErrorCode.IO, "run " + shim + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException(ErrorCode.TIMEOUT, "interrupted while creating the container", e);
         }
     }
 

@@ -38,30 +38,24 @@ final class SpecConverter {
     private SpecConverter() {
     }
 
-    /** The container init's config. */
+    /**
+     * What the shim needs before the container's init exists: its namespaces, ids, cgroups and log. The shim
+     * starts from this while the engine prepares the rest (see docs/engine.md).
+     */
+    static ShimConfig monitor(RuntimeSpec spec, Path dir, String cgroupPath, CgroupManager cgroups) {
+        ShimConfig c = new ShimConfig();
+        namespaces(c, spec.linux());
+        monitorSettings(c, spec, dir, cgroupPath, cgroups);
+        return c;
+    }
+
+    /** The container init's whole config (the monitor's part included). */
     static ShimConfig init(RuntimeSpec spec, Path rootfs, Path dir, String cgroupPath, CgroupManager cgroups,
                            Path seccomp) {
         ShimConfig c = new ShimConfig();
         LinuxSpec l = spec.linux();
         c.add("rootfs", rootfs);
-        long clone = 0;
-        for (NamespaceSpec ns : l.namespaces()) {
-            long flag = CLONE_FLAGS.get(ns.type());
-            if (ns.path() != null && !ns.path().isEmpty()) {
-                c.add("setns", flag, ns.path());
-            } else if (ns.type().equals("cgroup")) {
-                c.add("cgroupns"); // unshared by the init after it joined its cgroup
-            } else {
-                clone |= flag;
-            }
-        }
-        c.add("clone", "0x" + Long.toHexString(clone));
-        for (IdMappingSpec m : l.uidMappings()) {
-            c.add("uidmap", m.containerID(), m.hostID(), m.size());
-        }
-        for (IdMappingSpec m : l.gidMappings()) {
-            c.add("gidmap", m.containerID(), m.hostID(), m.size());
-        }
+        namespaces(c, l);
         if (spec.hostname() != null && !spec.hostname().isEmpty()) {
             c.add("hostname", spec.hostname());
         }
@@ -108,11 +102,7 @@ final class SpecConverter {
         for (String p : l.readonlyPaths()) {
             c.add("ropath", p);
         }
-        for (Path p : cgroups.procsFiles(cgroupPath)) {
-            c.add("cgroup_procs", p);
-        }
-        c.add("oom_file", cgroups.oomEventsFile(cgroupPath));
-        c.add("log", dir.resolve("container.log"), logMax(spec));
+        monitorSettings(c, spec, dir, cgroupPath, cgroups);
         c.add("fifo", dir.resolve("exec.fifo"));
         if (seccomp != null) {
             c.add("seccomp", seccomp);
@@ -121,12 +111,52 @@ final class SpecConverter {
         return c;
     }
 
+    /** Namespaces to create or join, and the id mappings of a user namespace. */
+    private static void namespaces(ShimConfig c, LinuxSpec l) {
+        long clone = 0;
+        for (NamespaceSpec ns : l.namespaces()) {
+            long flag = CLONE_FLAGS.get(ns.type());
+            if (ns.path() != null && !ns.path().isEmpty()) {
+                c.add("setns", flag, ns.path());
+            } else if (ns.type().equals("cgroup")) {
+                c.add("cgroupns"); // unshared by the init after it joined its cgroup
+            } else {
+                clone |= flag;
+            }
+        }
+        c.add("clone", "0x" + Long.toHexString(clone));
+        for (IdMappingSpec m : l.uidMappings()) {
+            c.add("uidmap", m.containerID(), m.hostID(), m.size());
+        }
+        for (IdMappingSpec m : l.gidMappings()) {
+            c.add("gidmap", m.containerID(), m.hostID(), m.size());
+        }
+    }
+
+    private static void monitorSettings(ShimConfig c, RuntimeSpec spec, Path dir, String cgroupPath,
+                                        CgroupManager cgroups) {
+        boolean userns = spec.linux().namespaces().stream()
+                .anyMatch(ns -> ns.type().equals("user") && (ns.path() == null || ns.path().isEmpty()));
+        if (userns) {
+            // Cloned into a user namespace, the init may not write the host's cgroup files: the shim moves it.
+            for (Path p : cgroups.procsFiles(cgroupPath)) {
+                c.add("cgroup_procs", p);
+            }
+        } else {
+            for (Path p : cgroups.selfJoinFiles(cgroupPath)) {
+                c.add("cgroup_join", p);
+            }
+        }
+        c.add("oom_file", cgroups.oomEventsFile(cgroupPath));
+        c.add("log", dir.resolve("container.log"), logMax(spec));
+    }
+
     /** An exec'd process's config: join pid's namespaces and the cgroup, then run. */
     static ShimConfig exec(ProcessSpec p, int pid, String cgroupPath, CgroupManager cgroups, Path seccomp) {
         ShimConfig c = new ShimConfig();
         c.add("pid", pid);
-        for (Path f : cgroups.procsFiles(cgroupPath)) {
-            c.add("cgroup_procs", f);
+        for (Path f : cgroups.selfJoinFiles(cgroupPath)) {
+            c.add("cgroup_join", f);
         }
         if (seccomp != null) {
             c.add("seccomp", seccomp);

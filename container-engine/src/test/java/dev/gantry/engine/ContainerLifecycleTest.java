@@ -2,6 +2,7 @@ package dev.gantry.engine;
 
 import dev.gantry.engine.spec.ProcessSpec;
 import dev.gantry.engine.spec.RuntimeSpec;
+import dev.gantry.engine.spec.SeccompSpec;
 import dev.gantry.engine.spec.UserSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,7 +143,8 @@ class ContainerLifecycleTest {
         ContainerState s = fx.runtime.state(id);
         assertEquals(ContainerStatus.RUNNING, s.status());
 
-        Process p = fx.runtime.exec(id, List.of("sh", "-c", "hostname; echo $$; id -u; cat /etc/marker"));
+        Process p = fx.runtime.exec(id, List.of("sh", "-c",
+                "hostname; echo $$; id -u; cat /etc/marker; grep -E ':(memory|pids):' /proc/self/cgroup"));
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), out + new String(p.getErrorStream().readAllBytes()));
         List<String> lines = out.lines().toList();
@@ -150,6 +152,11 @@ class ContainerLifecycleTest {
         assertTrue(Integer.parseInt(lines.get(1)) < 100, "exec'd process is in the container's pid namespace");
         assertEquals("1000", lines.get(2));
         assertEquals("from-the-image", lines.get(3));
+        // it joined the container's cgroups (the root of its cgroup namespace), not only its namespaces
+        assertEquals(2, lines.size() - 4, out);
+        for (String cg : lines.subList(4, lines.size())) {
+            assertTrue(cg.endsWith(":/"), "exec'd process outside the container's cgroup: " + cg);
+        }
 
         Process fail = fx.runtime.exec(id, List.of("sh", "-c", "exit 3"));
         assertEquals(3, fail.waitFor());
@@ -218,5 +225,28 @@ class ContainerLifecycleTest {
         assertEquals(ErrorCode.SHIM, shim.code());
         assertTrue(shim.getMessage().contains("chdir /does/not/exist"), shim.getMessage());
         assertFalse(Files.exists(fx.runtime.stateRoot().resolve(badId)));
+    }
+
+    @Test
+    void aSpecRejectedWhileTheShimIsStartingLeavesNothingBehind() throws Exception {
+        // The seccomp profile is compiled while the shim already clones the init (see docs/engine.md): the shim
+        // must be told to give up, kill its init and go, and create must report the spec's error.
+        RuntimeSpec spec = fx.spec("true");
+        spec = spec.withLinux(spec.linux().withSeccomp(new SeccompSpec("SCMP_ACT_NOPE", null, null, null)));
+        String id = fx.newId();
+        Path bundle = fx.bundle(spec);
+        EngineException e = assertThrows(EngineException.class, () -> fx.runtime.create(id, bundle));
+        assertEquals(ErrorCode.INVALID_SPEC, e.code());
+        assertTrue(e.getMessage().contains("unsupported seccomp action SCMP_ACT_NOPE"), e.getMessage());
+        assertFalse(Files.exists(fx.runtime.stateRoot().resolve(id)), "state dir left behind");
+        assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(fx.runtime.stateRoot().resolve(id).toString()),
+                "rootfs still mounted");
+        assertFalse(fx.runtime.cgroups().exists(spec.linux().cgroupsPath()), "cgroup left behind");
+        String dir = fx.runtime.stateRoot().resolve(id).toString();
+        // the shim and the init it cloned (which had not exec'd yet) both run "gantry-shim create <dir>"
+        List<Long> left = ProcessHandle.allProcesses()
+                .filter(ph -> ph.info().arguments().map(a -> List.of(a).contains(dir)).orElse(false))
+                .map(ProcessHandle::pid).toList();
+        assertEquals(List.of(), left, "the shim or its init is still running");
     }
 }

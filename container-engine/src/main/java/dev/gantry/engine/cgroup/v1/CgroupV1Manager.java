@@ -138,6 +138,16 @@ public final class CgroupV1Manager implements CgroupManager {
         return files;
     }
 
+    /** v1: the {@code tasks} files, where "0" moves the writing thread alone (cgroup.procs would move its process). */
+    @Override
+    public List<Path> selfJoinFiles(String path) {
+        List<Path> files = new ArrayList<>();
+        for (Path h : distinct()) {
+            files.add(h.resolve(path).resolve("tasks"));
+        }
+        return files;
+    }
+
     @Override
     public Path oomEventsFile(String path) {
         return dir("memory", path).resolve("memory.oom_control");

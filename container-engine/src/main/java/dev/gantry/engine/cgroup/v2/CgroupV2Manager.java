@@ -110,6 +110,12 @@ public final class CgroupV2Manager implements CgroupManager {
         return List.of(root.resolve(path).resolve("cgroup.procs"));
     }
 
+    /** v2: cgroup.threads needs a threaded subtree, so a process joins through cgroup.procs (with the lock). */
+    @Override
+    public List<Path> selfJoinFiles(String path) {
+        return procsFiles(path);
+    }
+
     @Override
     public Path oomEventsFile(String path) {
         return root.resolve(path).resolve("memory.events");
