@@ -98,6 +98,7 @@ class CgroupV2ManagerTest {
         assertEquals(new CgroupStats(1_500_000, 1048576, 2097152, -1, 3, 1), s);
         assertEquals(List.of(101, 102), m.pids(PATH));
         assertEquals(List.of(root.resolve(PATH).resolve("cgroup.procs")), m.procsFiles(PATH));
+        assertEquals(List.of(root.resolve(PATH).resolve("cgroup.procs")), m.selfJoinFiles(PATH), "no tasks file on v2");
         assertEquals(root.resolve(PATH).resolve("memory.events"), m.oomEventsFile(PATH));
     }
 
