@@ -42,10 +42,11 @@ http { access_log off; keepalive_requests 1000000;
 CONF
 "$NGINX" -c "$WORK/origin/nginx.conf" -g 'daemon off;' & PIDS+=($!)
 
-# Gantry's router.
+# Gantry's router, with the JVM options `./gantry up` gives it (override: ROUTER_JAVA_OPTS).
+ROUTER_JAVA_OPTS=${ROUTER_JAVA_OPTS:-"$(grep '^DEFAULT_ROUTER_JAVA_OPTS=' gantry | cut -d'"' -f2) -XX:TrimNativeHeapInterval=5000"}
 GANTRY_ROUTER_HTTP_PORT=$GANTRY_PORT GANTRY_ROUTER_HTTPS_PORT=-1 GANTRY_ROUTER_ADMIN_PORT=$GANTRY_ADMIN \
 GANTRY_ROUTER_STATE="$WORK/gantry" GANTRY_ROUTER_ACCESS_LOG=off GANTRY_ROUTER_EVENT_LOOPS=$(nproc) \
-  java -Xmx256m -XX:+UseParallelGC -cp "router/target/router-0.1.0-SNAPSHOT.jar:router/target/lib/*" \
+  java $ROUTER_JAVA_OPTS -cp "router/target/router-0.1.0-SNAPSHOT.jar:router/target/lib/*" \
   dev.gantry.router.RouterMain > "$WORK/gantry.log" 2>&1 & PIDS+=($!)
 
 # nginx as a proxy: host routing by server_name, upstream keep-alive.
