@@ -2,6 +2,8 @@
 # Compares Gantry's router with nginx and HAProxy as reverse proxies in front of the same origin,
 # each with host-based routing and keep-alive to the origin, using wrk at 1, 50 and 200 connections.
 # Runs alternate between proxies after a warm-up, so drifting machine load hits all three alike.
+# Besides requests/s and latency, it prints the CPU time each proxy spent per request: on a machine the proxy
+# shares with wrk and the origin, that is what decides throughput, and it is steadier than req/s under noise.
 # Not run in CI. Usage: bench/router.sh   (env: SECONDS_PER_RUN=10 ROUNDS=3 CONNECTIONS="1 50 200")
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +49,7 @@ ROUTER_JAVA_OPTS=${ROUTER_JAVA_OPTS:-"$(grep '^DEFAULT_ROUTER_JAVA_OPTS=' gantry
 GANTRY_ROUTER_HTTP_PORT=$GANTRY_PORT GANTRY_ROUTER_HTTPS_PORT=-1 GANTRY_ROUTER_ADMIN_PORT=$GANTRY_ADMIN \
 GANTRY_ROUTER_STATE="$WORK/gantry" GANTRY_ROUTER_ACCESS_LOG=off GANTRY_ROUTER_EVENT_LOOPS=$(nproc) \
   java $ROUTER_JAVA_OPTS -cp "router/target/router-0.1.0-SNAPSHOT.jar:router/target/lib/*" \
-  dev.gantry.router.RouterMain > "$WORK/gantry.log" 2>&1 & PIDS+=($!)
+  dev.gantry.router.RouterMain > "$WORK/gantry.log" 2>&1 & PIDS+=($!); GANTRY_PID=$!
 
 # nginx as a proxy: host routing by server_name, upstream keep-alive.
 cat > "$WORK/proxy/nginx.conf" <<CONF
@@ -60,7 +62,7 @@ http { access_log off; keepalive_requests 1000000;
     location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection "";
       proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
 CONF
-"$NGINX" -c "$WORK/proxy/nginx.conf" -g 'daemon off;' & PIDS+=($!)
+"$NGINX" -c "$WORK/proxy/nginx.conf" -g 'daemon off;' & PIDS+=($!); NGINX_PID=$!
 
 # HAProxy: host ACL, connection reuse to the origin.
 cat > "$WORK/haproxy.cfg" <<CONF
@@ -81,7 +83,7 @@ frontend web
 backend app
   server o1 127.0.0.1:$ORIGIN_PORT
 CONF
-haproxy -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 & PIDS+=($!)
+haproxy -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 & PIDS+=($!); HAPROXY_PID=$!
 
 for i in $(seq 100); do
   curl -sf "http://127.0.0.1:$GANTRY_ADMIN/healthz" >/dev/null 2>&1 && break; sleep 0.2
@@ -97,13 +99,23 @@ done
 declare -A PORT=([gantry]=$GANTRY_PORT [nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT)
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v }
                else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000 } }' <<<"$1"; }
-run() { # proxy connections seconds -> "rps p50ms p99ms"
+declare -A PROXY_PID=([gantry]=$GANTRY_PID [nginx]=$NGINX_PID [haproxy]=$HAPROXY_PID)
+# CPU ticks (1/100 s) used so far by a proxy's processes (nginx's workers are its master's children).
+cpu_ticks() {
+  local t=0 q
+  for q in "$1" $(pgrep -P "$1" || true); do t=$((t + $(awk '{print $14 + $15}' "/proc/$q/stat"))); done
+  echo "$t"
+}
+run() { # proxy connections seconds -> "rps p50ms p99ms cpu-us-per-request"
+  local before after; before=$(cpu_ticks "${PROXY_PID[$1]}")
   local out; out=$(wrk -t"$THREADS" -c"$2" -d"$3"s --latency -H "Host: $HOST" "http://127.0.0.1:${PORT[$1]}/")
-  local rps p50 p99
+  after=$(cpu_ticks "${PROXY_PID[$1]}")
+  local rps p50 p99 n
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
   p99=$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
-  echo "$rps $p50 $p99"
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  echo "$rps $p50 $p99 $(awk -v t=$((after - before)) -v n="$n" 'BEGIN { printf "%.1f", t * 10000 / n }')"
 }
 
 echo "warming up..."
@@ -124,14 +136,14 @@ done
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 echo
-printf "%-6s %-8s %12s %10s %10s\n" conns proxy "req/s" "p50 ms" "p99 ms"
+printf "%-6s %-8s %12s %10s %10s %14s\n" conns proxy "req/s" "p50 ms" "p99 ms" "CPU us/req"
 for c in $CONNECTIONS; do
   declare -A M=()
   for p in gantry nginx haproxy; do
-    for k in 1 2 3; do
+    for k in 1 2 3 4; do
       M[$p,$k]=$(for r in $(seq "$ROUNDS"); do awk -v k=$k '{print $k}' <<<"${RES[$p,$c,$r]}"; done | median)
     done
-    printf "%-6s %-8s %12.0f %10.3f %10.3f\n" "$c" "$p" "${M[$p,1]}" "${M[$p,2]}" "${M[$p,3]}"
+    printf "%-6s %-8s %12.0f %10.3f %10.3f %14.1f\n" "$c" "$p" "${M[$p,1]}" "${M[$p,2]}" "${M[$p,3]}" "${M[$p,4]}"
   done
   awk -v g="${M[gantry,1]}" -v n="${M[nginx,1]}" -v h="${M[haproxy,1]}" -v gp="${M[gantry,3]}" \
       -v np="${M[nginx,3]}" -v hp="${M[haproxy,3]}" -v c="$c" \
