@@ -35,9 +35,13 @@ public class EngineBench {
             if (runs > 0) {
                 latency(runs);
             }
-            memory(idle);
+            if (idle > 0) {
+                memory(idle);
+            }
         } finally {
             new ProcessBuilder("rm", "-rf", work.toString()).inheritIO().start().waitFor();
+            new ProcessBuilder("sh", "-c", "find /sys/fs/cgroup/*/gantry-bench* -depth -type d -exec rmdir {} + 2>/dev/null; true")
+                    .inheritIO().start().waitFor();
         }
     }
 
@@ -153,8 +157,6 @@ public class EngineBench {
             System.out.printf("crun:   cgroup %d kB, no monitor process = %d kB per container%n",
                     crunCg / n / 1024, crunCg / n / 1024);
         }
-        new ProcessBuilder("sh", "-c", "find /sys/fs/cgroup/*/gantry-bench* -depth -type d -exec rmdir {} + 2>/dev/null; true")
-                .inheritIO().start().waitFor();
     }
 
     static long cgroupMemory(String path) throws Exception {

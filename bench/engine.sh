@@ -2,7 +2,7 @@
 # Engine benchmark (by hand, not in CI): start-to-exit latency of /bin/true in one busybox
 # bundle, Gantry (in-process API and CLI) vs crun vs runc, alternating, and memory per idle
 # container. Needs root, gcc, busybox-static; crun and runc are used when installed.
-#   bench/engine.sh [RUNS=30] [IDLE=100]
+#   bench/engine.sh [RUNS=30] [IDLE=100]   (0 skips that part)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-30}
