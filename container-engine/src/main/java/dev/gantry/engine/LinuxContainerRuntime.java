@@ -131,7 +131,11 @@ public final class LinuxContainerRuntime implements ContainerRuntime {
                 SpecConverter.init(effective, rootfs.merged(), dir, cgroupPath, cgroups, seccomp)
                         .writeTo(dir.resolve("init.conf"));
             } catch (RuntimeException e) {
-                shimCreate.abandon();
+                try {
+                    shimCreate.abandon();
+                } catch (RuntimeException gone) {
+                    e.addSuppressed(gone);
+                }
                 throw e;
             }
             int[] pids = shimCreate.go();

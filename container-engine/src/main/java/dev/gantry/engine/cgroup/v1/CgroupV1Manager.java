@@ -131,19 +131,20 @@ public final class CgroupV1Manager implements CgroupManager {
 
     @Override
     public List<Path> procsFiles(String path) {
-        List<Path> files = new ArrayList<>();
-        for (Path h : distinct()) {
-            files.add(h.resolve(path).resolve("cgroup.procs"));
-        }
-        return files;
+        return inEachHierarchy(path, "cgroup.procs");
     }
 
     /** v1: the {@code tasks} files, where "0" moves the writing thread alone (cgroup.procs would move its process). */
     @Override
     public List<Path> selfJoinFiles(String path) {
+        return inEachHierarchy(path, "tasks");
+    }
+
+    /** {@code file} of this cgroup in every distinct hierarchy (co-mounted controllers counted once). */
+    private List<Path> inEachHierarchy(String path, String file) {
         List<Path> files = new ArrayList<>();
         for (Path h : distinct()) {
-            files.add(h.resolve(path).resolve("tasks"));
+            files.add(h.resolve(path).resolve(file));
         }
         return files;
     }
