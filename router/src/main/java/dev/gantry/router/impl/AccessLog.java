@@ -42,6 +42,25 @@ final class AccessLog implements AutoCloseable {
         writer.start();
     }
 
+    /** Logs one proxied request as a JSON line; {@code originNanos} is negative when no origin answered. */
+    void request(String requestId, String app, String host, String method, String path, int status, Failure failure,
+                 String instance, long bytesIn, long bytesOut, long originNanos, long totalNanos, String client) {
+        log("{\"time\":\"" + java.time.Instant.now() + "\",\"request_id\":" + quote(requestId)
+                + ",\"app\":" + quote(app) + ",\"host\":" + quote(host)
+                + ",\"method\":" + quote(method) + ",\"path\":" + quote(path)
+                + ",\"status\":" + status + ",\"error\":" + (failure == null ? "null" : "\"" + failure.code + "\"")
+                + ",\"instance\":" + quote(instance)
+                + ",\"bytes_in\":" + bytesIn + ",\"bytes_out\":" + bytesOut
+                + ",\"origin_ms\":" + (originNanos < 0 ? "null" : millis(originNanos))
+                + ",\"total_ms\":" + millis(totalNanos)
+                + ",\"client\":" + quote(client)
+                + "}");
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
     /** {@code off} → null; {@code stdout}; otherwise a file path, appended to. */
     static AccessLog open(String target) {
         return open(target, MAX_FILE_BYTES);

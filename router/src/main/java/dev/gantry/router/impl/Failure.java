@@ -24,7 +24,9 @@ enum Failure {
     BODY_TOO_LARGE(413, "body-too-large", "Request body too large",
             "The request body is larger than this router accepts."),
     BAD_REQUEST(400, "bad-request", "Bad request",
-            "The router could not read this request.");
+            "The router could not read this request."),
+    HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large",
+            "The request's headers are larger than this router accepts.");
 
     final int status;
     final String code;

@@ -453,16 +453,9 @@ final class ProxyExchange {
         router.metrics().record(app, status, total, failure);
         AccessLog log = router.accessLog();
         if (log != null) {
-            log.log("{\"time\":\"" + java.time.Instant.now() + "\",\"request_id\":" + AccessLog.quote(requestId)
-                    + ",\"app\":" + AccessLog.quote(app) + ",\"host\":" + AccessLog.quote(hostHeader)
-                    + ",\"method\":\"" + req.method().name() + "\",\"path\":" + AccessLog.quote(req.path())
-                    + ",\"status\":" + status + ",\"error\":" + (failure == null ? "null" : "\"" + failure.code + "\"")
-                    + ",\"instance\":" + AccessLog.quote(servedBy)
-                    + ",\"bytes_in\":" + bodyBytes + ",\"bytes_out\":" + bytesOut
-                    + ",\"origin_ms\":" + (originNanos < 0 ? "null" : String.format(java.util.Locale.ROOT, "%.3f", originNanos / 1e6))
-                    + ",\"total_ms\":" + String.format(java.util.Locale.ROOT, "%.3f", total / 1e6)
-                    + ",\"client\":" + AccessLog.quote(req.remoteAddress() == null ? null : req.remoteAddress().hostAddress())
-                    + "}");
+            log.request(requestId, app, hostHeader, req.method().name(), req.path(), status, failure, servedBy,
+                    bodyBytes, bytesOut, originNanos, total,
+                    req.remoteAddress() == null ? null : req.remoteAddress().hostAddress());
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ProxyHeaders {
 
     static final String REQUEST_ID = "X-Request-Id";
-    private static final String VIA_VALUE = "1.1 gantry";
+    static final String VIA_VALUE = "1.1 gantry";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade");
 
@@ -27,7 +27,11 @@ final class ProxyHeaders {
 
     /** Keeps a sane client-supplied request id (so traces join up), otherwise makes one. */
     static String requestId(HttpServerRequest req) {
-        String id = req.getHeader(REQUEST_ID);
+        return requestId(req.getHeader(REQUEST_ID));
+    }
+
+    /** @param id the client's X-Request-Id header, or null */
+    static String requestId(String id) {
         if (id != null && id.length() >= 1 && id.length() <= 200 && isVisibleAscii(id)) {
             return id;
         }

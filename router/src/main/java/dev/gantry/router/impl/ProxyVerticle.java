@@ -9,9 +9,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 
 /**
- * The public listener on one event loop, with that loop's own pool of origin connections.
- * The router deploys one per event loop on the same port; Vert.x spreads accepted connections
- * over them, so no request ever hops threads.
+ * The HTTPS listener (HTTP/1.1 and HTTP/2) on one event loop, with that loop's own pool of origin
+ * connections. The router deploys one per event loop on the same port; Vert.x spreads accepted
+ * connections over them, so no request ever hops threads. (Plain HTTP is {@link WireServer}.)
  */
 final class ProxyVerticle extends AbstractVerticle {
 
@@ -19,37 +19,26 @@ final class ProxyVerticle extends AbstractVerticle {
     private static final int CLIENT_IDLE_SECONDS = 75;
 
     private final VertxRouter router;
-    private final int port;
     private final int httpsPort;
     private final io.vertx.core.net.PemKeyCertOptions certificates;
-    private HttpServer server;
     private HttpServer tlsServer;
     private HttpClient client;
 
-    /** @param httpsPort ignored when {@code certificates} is null (HTTPS disabled) */
-    ProxyVerticle(VertxRouter router, int port, int httpsPort, io.vertx.core.net.PemKeyCertOptions certificates) {
+    ProxyVerticle(VertxRouter router, int httpsPort, io.vertx.core.net.PemKeyCertOptions certificates) {
         this.router = router;
-        this.port = port;
         this.httpsPort = httpsPort;
         this.certificates = certificates;
     }
 
-    int actualPort() {
-        return server.actualPort();
-    }
-
     /** Swaps the served certificates on the live listener; open connections keep theirs. */
     io.vertx.core.Future<Boolean> updateCertificates(io.vertx.core.net.PemKeyCertOptions pem) {
-        if (tlsServer == null) {
-            return io.vertx.core.Future.succeededFuture(false);
-        }
         // force: the options name the same files as before, only their content changed
         return tlsServer.updateSSLOptions(new io.vertx.core.net.SSLOptions().setKeyCertOptions(pem).setUseAlpn(true),
                 true);
     }
 
     int actualHttpsPort() {
-        return tlsServer == null ? -1 : tlsServer.actualPort();
+        return tlsServer.actualPort();
     }
 
     @Override
@@ -73,19 +62,12 @@ final class ProxyVerticle extends AbstractVerticle {
                 .setCompressionSupported(false)
                 .setDecompressionSupported(false)
                 .setHandle100ContinueAutomatically(false);
-        server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
-        server.requestHandler(req -> new ProxyExchange(router, client, req).start());
-        server.connectionHandler(this::countConnection);
-        if (certificates == null) {
-            server.listen().<Void>mapEmpty().onComplete(started);
-            return;
-        }
         // TLS: SNI picks the certificate per hostname; ALPN offers HTTP/2 and HTTP/1.1.
         tlsServer = vertx.createHttpServer(new HttpServerOptions(options).setPort(httpsPort)
                 .setSsl(true).setSni(true).setUseAlpn(true).setKeyCertOptions(certificates));
         tlsServer.requestHandler(req -> new ProxyExchange(router, client, req).start());
         tlsServer.connectionHandler(this::countConnection);
-        server.listen().compose(s -> tlsServer.listen()).<Void>mapEmpty().onComplete(started);
+        tlsServer.listen().<Void>mapEmpty().onComplete(started);
     }
 
     private void countConnection(io.vertx.core.http.HttpConnection conn) {
@@ -95,7 +77,6 @@ final class ProxyVerticle extends AbstractVerticle {
 
     @Override
     public void stop(Promise<Void> stopped) {
-        io.vertx.core.Future<Void> tls = tlsServer == null ? io.vertx.core.Future.succeededFuture() : tlsServer.close();
-        tls.eventually(v -> server.close()).eventually(v -> client.close()).onComplete(stopped);
+        tlsServer.close().eventually(v -> client.close()).onComplete(stopped);
     }
 }

@@ -15,6 +15,7 @@ final class Upstream {
 
     private final Instance instance;
     private final SocketAddress address;
+    private final java.net.InetSocketAddress socketAddress;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile long ejectedUntilNanos;
@@ -24,6 +25,8 @@ final class Upstream {
     Upstream(Instance instance) {
         this.instance = instance;
         this.address = SocketAddress.inetSocketAddress(instance.port(), instance.host());
+        // Instances are addresses (containers, pods); a name would be resolved here, once, not per connection.
+        this.socketAddress = new java.net.InetSocketAddress(instance.host(), instance.port());
     }
 
     Instance instance() {
@@ -32,6 +35,10 @@ final class Upstream {
 
     SocketAddress address() {
         return address;
+    }
+
+    java.net.InetSocketAddress socketAddress() {
+        return socketAddress;
     }
 
     int inFlight() {

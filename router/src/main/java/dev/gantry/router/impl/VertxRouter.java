@@ -24,8 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The router on Vert.x: one {@link ProxyVerticle} per event loop sharing the public port, an admin
- * server, and the current {@link Routes} behind a volatile field that updates replace whole
+ * The router on Vert.x's event loops: the plain-HTTP listener ({@link WireServer}), one
+ * {@link ProxyVerticle} per event loop sharing the HTTPS port, an admin server, and the current {@link Routes} behind a volatile field that updates replace whole
  * (readers never lock; a request sees either the old table or the new one).
  */
 public final class VertxRouter implements Router {
@@ -40,6 +40,7 @@ public final class VertxRouter implements Router {
     private AccessLog accessLog;
     private HealthChecker health;
     private List<ProxyVerticle> proxies = List.of();
+    private WireServer wire;
     private volatile Routes routes = Routes.EMPTY;
     private Vertx vertx;
     private HttpServer admin;
@@ -97,22 +98,25 @@ public final class VertxRouter implements Router {
             LOG.info("native epoll transport not available, using NIO: " + vertx.unavailableNativeTransportCause());
         }
         try {
-            // One verticle per event loop on the same port. Vert.x shares a listening socket among
-            // servers with the same host:port; for a random port it does so when the port is
-            // negative ("-1: one random port shared"), which is what port 0 becomes here.
-            int port = config.httpPort() == 0 ? -1 : config.httpPort();
-            int tlsPort = config.httpsPort() == 0 ? -2 : config.httpsPort();
-            PemKeyCertOptions certificates = config.httpsPort() < 0 ? null
-                    : TlsCertificates.load(config.stateDir().resolve("tls"), config.baseDomain());
-            List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
-            await(vertx.deployVerticle(() -> {
-                ProxyVerticle v = new ProxyVerticle(this, port, tlsPort, certificates);
-                verticles.add(v);
-                return v;
-            }, new DeploymentOptions().setInstances(config.eventLoops())), "bind HTTP port " + config.httpPort());
-            proxies = List.copyOf(verticles);
-            httpPort = verticles.get(0).actualPort();
-            httpsPort = verticles.get(0).actualHttpsPort();
+            wire = new WireServer(this, vertx);
+            wire.listen(config.bindHost(), config.httpPort());
+            httpPort = wire.port();
+            if (config.httpsPort() >= 0) {
+                // One verticle per event loop on the same port. Vert.x shares a listening socket among
+                // servers with the same host:port; for a random port it does so when the port is
+                // negative ("-2: one random port shared"), which is what port 0 becomes here.
+                int tlsPort = config.httpsPort() == 0 ? -2 : config.httpsPort();
+                PemKeyCertOptions certificates = TlsCertificates.load(config.stateDir().resolve("tls"),
+                        config.baseDomain());
+                List<ProxyVerticle> verticles = new CopyOnWriteArrayList<>();
+                await(vertx.deployVerticle(() -> {
+                    ProxyVerticle v = new ProxyVerticle(this, tlsPort, certificates);
+                    verticles.add(v);
+                    return v;
+                }, new DeploymentOptions().setInstances(config.eventLoops())), "bind HTTPS port " + config.httpsPort());
+                proxies = List.copyOf(verticles);
+                httpsPort = verticles.get(0).actualHttpsPort();
+            }
             if (!isLoopback(config.adminHost())) {
                 LOG.warning("admin API bound to " + config.adminHost() + ", which is not loopback: anyone who "
                         + "reaches it can change routes");
@@ -128,6 +132,10 @@ public final class VertxRouter implements Router {
         } catch (RouterException e) {
             close();
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new RouterException(RouterException.Code.START_FAILED, "interrupted while starting", e);
         }
     }
 
@@ -248,6 +256,10 @@ public final class VertxRouter implements Router {
         }
         if (health != null) {
             health.stop();
+        }
+        if (wire != null) {
+            wire.close();
+            wire = null;
         }
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
