@@ -25,9 +25,9 @@ final class HttpHead {
         }
     }
 
-    private final ByteBuf buf;
-    private final int end;
-    private final int lineEnd;
+    private ByteBuf buf;
+    private int end;
+    private int lineEnd;
     private int[] fields = new int[4 * 16];
     private int fieldCount;
 
@@ -55,10 +55,36 @@ final class HttpHead {
     String forwardedFor;
     String via;
 
-    private HttpHead(ByteBuf buf, int start, int end) {
-        this.buf = buf;
-        this.end = end;
-        this.lineEnd = buf.indexOf(start, end, (byte) '\n');
+    /**
+     * Each connection keeps one head and parses every message into it, so reading a request
+     * allocates almost nothing. Its contents are valid until the next parse, and its byte ranges
+     * only while the parsed buffer is.
+     */
+    HttpHead() {
+    }
+
+    private void reset(ByteBuf b, int start, int headEnd) {
+        buf = b;
+        end = headEnd;
+        lineEnd = b.indexOf(start, headEnd, (byte) '\n');
+        fieldCount = 0;
+        method = null;
+        target = null;
+        status = 0;
+        minorVersion = 0;
+        contentLength = -1;
+        chunked = false;
+        otherCoding = false;
+        connectionClose = false;
+        connectionKeepAlive = false;
+        connectionUpgrade = false;
+        connectionNames = null;
+        host = null;
+        upgrade = null;
+        expectContinue = false;
+        requestId = null;
+        forwardedFor = null;
+        via = null;
     }
 
     /**
@@ -81,30 +107,31 @@ final class HttpHead {
         }
     }
 
-    static HttpHead parseRequest(ByteBuf b, int start, int end) throws BadMessage {
-        HttpHead h = new HttpHead(b, start, end);
-        h.parseRequestLine(start);
-        h.parseFields();
-        if (h.chunked && h.contentLength >= 0) {
+    /** Parses the request head in {@code b} from {@code start} to {@code end} (from {@link #findEnd}). */
+    HttpHead parseRequest(ByteBuf b, int start, int end) throws BadMessage {
+        reset(b, start, end);
+        parseRequestLine(start);
+        parseFields();
+        if (chunked && contentLength >= 0) {
             throw new BadMessage(400, "both Content-Length and Transfer-Encoding");
         }
-        if (h.otherCoding) {
+        if (otherCoding) {
             throw new BadMessage(501, "transfer coding other than chunked");
         }
-        if (h.minorVersion == 1 && h.host == null) {
+        if (minorVersion == 1 && host == null) {
             throw new BadMessage(400, "no Host header");
         }
-        return h;
+        return this;
     }
 
-    static HttpHead parseResponse(ByteBuf b, int start, int end) throws BadMessage {
-        HttpHead h = new HttpHead(b, start, end);
-        h.parseStatusLine(start);
-        h.parseFields();
-        if (h.chunked || h.otherCoding) {
-            h.contentLength = -1; // Transfer-Encoding overrides Content-Length (RFC 9112 section 6.3)
+    HttpHead parseResponse(ByteBuf b, int start, int end) throws BadMessage {
+        reset(b, start, end);
+        parseStatusLine(start);
+        parseFields();
+        if (chunked || otherCoding) {
+            contentLength = -1; // Transfer-Encoding overrides Content-Length (RFC 9112 section 6.3)
         }
-        return h;
+        return this;
     }
 
     private int contentEnd(int lf) {
@@ -129,9 +156,30 @@ final class HttpHead {
                 throw new BadMessage(400, "malformed request target");
             }
         }
-        method = buf.toString(start, sp1 - start, StandardCharsets.US_ASCII);
+        method = knownMethod(start, sp1 - start);
+        if (method == null) {
+            method = buf.toString(start, sp1 - start, StandardCharsets.US_ASCII);
+        }
         target = buf.toString(sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
         minorVersion = version(sp2 + 1);
+    }
+
+    private static final String[] METHODS = {"GET", "POST", "PUT", "HEAD", "DELETE", "PATCH", "OPTIONS"};
+
+    /** The shared String of a common method, so the usual request allocates none. */
+    private String knownMethod(int at, int len) {
+        for (String m : METHODS) {
+            if (m.length() == len) {
+                boolean same = true;
+                for (int i = 0; i < len && same; i++) {
+                    same = buf.getByte(at + i) == m.charAt(i);
+                }
+                if (same) {
+                    return m;
+                }
+            }
+        }
+        return null;
     }
 
     private void parseStatusLine(int start) throws BadMessage {
@@ -312,6 +360,14 @@ final class HttpHead {
     }
 
     private void connectionTokens(String v) {
+        if (v.equalsIgnoreCase("keep-alive")) { // the usual values, without splitting
+            connectionKeepAlive = true;
+            return;
+        }
+        if (v.equalsIgnoreCase("close")) {
+            connectionClose = true;
+            return;
+        }
         for (String token : v.split(",")) {
             String t = token.trim().toLowerCase(java.util.Locale.ROOT);
             switch (t) {

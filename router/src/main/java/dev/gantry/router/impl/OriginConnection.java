@@ -28,6 +28,8 @@ final class OriginConnection extends ChannelInboundHandlerAdapter {
     /** When it went back to the pool, for the idle sweep. */
     long idleSinceNanos;
     private OriginPool pool;
+    /** Reused for every response head read on this connection. */
+    final HttpHead head = new HttpHead();
 
     OriginConnection(Upstream upstream) {
         this.upstream = upstream;

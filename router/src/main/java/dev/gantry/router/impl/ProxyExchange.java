@@ -164,7 +164,7 @@ final class ProxyExchange {
             return;
         }
         held = u;
-        servedBy = u.instance().address();
+        servedBy = u.addressText();
         if (originHeaders == null) {
             originHeaders = HttpHeaders.headers();
             ProxyHeaders.forOrigin(req, hostHeader, requestId, originHeaders);

@@ -16,6 +16,7 @@ final class Upstream {
     private final Instance instance;
     private final SocketAddress address;
     private final java.net.InetSocketAddress socketAddress;
+    private final String addressText;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private volatile long ejectedUntilNanos;
@@ -27,6 +28,7 @@ final class Upstream {
         this.address = SocketAddress.inetSocketAddress(instance.port(), instance.host());
         // Instances are addresses (containers, pods); a name would be resolved here, once, not per connection.
         this.socketAddress = new java.net.InetSocketAddress(instance.host(), instance.port());
+        this.addressText = instance.address();
     }
 
     Instance instance() {
@@ -35,6 +37,11 @@ final class Upstream {
 
     SocketAddress address() {
         return address;
+    }
+
+    /** host:port, for logs. */
+    String addressText() {
+        return addressText;
     }
 
     java.net.InetSocketAddress socketAddress() {

@@ -36,6 +36,10 @@ final class WireClient extends ChannelInboundHandlerAdapter {
     private int pauses;
     private long lastActivityNanos;
     private ScheduledFuture<?> idleTimer;
+    private final HttpHead head = new HttpHead();
+    /** The client's address and the port it reached, as the forwarding headers carry them. */
+    String clientIp;
+    String localPort;
 
     WireClient(WireServer server) {
         this.server = server;
@@ -44,6 +48,8 @@ final class WireClient extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        clientIp = ((java.net.InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+        localPort = Integer.toString(((java.net.InetSocketAddress) channel.localAddress()).getPort());
         server.router().metrics().openConnections.increment();
         lastActivityNanos = System.nanoTime();
         idleTimer = channel.eventLoop().schedule(this::checkIdle, IDLE_NANOS, TimeUnit.NANOSECONDS);
@@ -160,9 +166,8 @@ final class WireClient extends ChannelInboundHandlerAdapter {
         if (end < 0) {
             return false;
         }
-        HttpHead head;
         try {
-            head = HttpHead.parseRequest(b, start, end);
+            head.parseRequest(b, start, end);
         } catch (HttpHead.BadMessage e) {
             reject(Failure.BAD_REQUEST);
             return false;

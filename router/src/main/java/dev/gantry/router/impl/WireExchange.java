@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -121,12 +120,11 @@ final class WireExchange {
             header(out, "Connection", "Upgrade");
             header(out, "Upgrade", head.upgrade);
         }
-        String clientIp = ((InetSocketAddress) client.channel.remoteAddress()).getAddress().getHostAddress();
+        String clientIp = client.clientIp;
         String prior = head.forwardedFor;
         header(out, "X-Forwarded-For", prior == null || prior.isBlank() ? clientIp : prior + ", " + clientIp);
         header(out, "X-Forwarded-Proto", "http");
-        header(out, "X-Forwarded-Port",
-                Integer.toString(((InetSocketAddress) client.channel.localAddress()).getPort()));
+        header(out, "X-Forwarded-Port", client.localPort);
         if (host != null) {
             header(out, "X-Forwarded-Host", host);
         }
@@ -211,7 +209,7 @@ final class WireExchange {
             return;
         }
         held = u;
-        servedBy = u.instance().address();
+        servedBy = u.addressText();
         long timeout = pool.requestTimeoutMillis();
         EventLoop loop = client.channel.eventLoop();
         OriginConnection pooled = client.server.pool(loop).poll(u);
@@ -255,9 +253,9 @@ final class WireExchange {
     private void connected(OriginConnection c, long timeoutMillis) {
         origin = c;
         c.attach(this, timeoutMillis);
-        c.channel.write(originHead.retainedDuplicate());
+        toOrigin(c, originHead.retainedDuplicate());
         if (heldBody != null) {
-            c.channel.write(heldBody);
+            toOrigin(c, heldBody);
             heldBody = null;
             bodySent = true;
         }
@@ -291,7 +289,7 @@ final class WireExchange {
             }
             ByteBuf slice = in.retainedSlice(r, n);
             if (origin != null) {
-                origin.channel.write(slice);
+                toOrigin(origin, slice);
                 origin.touch();
                 bodySent = true;
                 if (!origin.channel.isWritable()) {
@@ -350,7 +348,7 @@ final class WireExchange {
                         responsePending = in.retain();
                         return;
                     }
-                    HttpHead h = HttpHead.parseResponse(in, start, end);
+                    HttpHead h = c.head.parseResponse(in, start, end);
                     in.readerIndex(end);
                     if (h.status == 101 && upgrade) {
                         startTunnel(c, h, start, in);
@@ -397,7 +395,7 @@ final class WireExchange {
             }
         }
         out.writeBytes(CRLF);
-        client.channel.write(out);
+        toClient(out);
     }
 
     private void beginResponse(OriginConnection c, HttpHead h, int start) {
@@ -433,7 +431,7 @@ final class WireExchange {
         }
         out.writeBytes(CRLF);
         responseStarted = true;
-        client.channel.write(out);
+        toClient(out);
         if (responseFraming.done()) {
             responseEnded(c);
         }
@@ -446,11 +444,11 @@ final class WireExchange {
             ByteBuf size = client.channel.alloc().directBuffer(12);
             size.writeCharSequence(Integer.toHexString(n), StandardCharsets.US_ASCII);
             size.writeBytes(CRLF);
-            client.channel.write(size);
-            client.channel.write(slice);
-            client.channel.write(client.channel.alloc().directBuffer(2).writeBytes(CRLF));
+            toClient(size);
+            toClient(slice);
+            toClient(client.channel.alloc().directBuffer(2).writeBytes(CRLF));
         } else {
-            client.channel.write(slice);
+            toClient(slice);
         }
         if (!client.channel.isWritable()) {
             c.channel.config().setAutoRead(false);
@@ -459,7 +457,7 @@ final class WireExchange {
 
     private void writeToClient(OriginConnection c, ByteBuf in) {
         bytesOut += in.readableBytes();
-        client.channel.write(in);
+        toClient(in);
         if (!client.channel.isWritable()) {
             c.channel.config().setAutoRead(false);
         }
@@ -468,7 +466,7 @@ final class WireExchange {
     /** The whole response went to the client. */
     private void responseEnded(OriginConnection c) {
         if (chunkWrap) {
-            client.channel.write(client.channel.alloc().directBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK));
+            toClient(client.channel.alloc().directBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK));
         }
         client.channel.flush();
         done = true;
@@ -605,9 +603,9 @@ final class WireExchange {
         header(out, "Connection", "Upgrade");
         header(out, "Upgrade", h.upgrade == null ? "websocket" : h.upgrade);
         out.writeBytes(CRLF);
-        client.channel.write(out);
+        toClient(out);
         if (rest.isReadable()) {
-            client.channel.write(rest.retain());
+            toClient(rest.retain());
         }
         client.channel.flush();
         ByteBuf early = client.takePending();
@@ -624,10 +622,19 @@ final class WireExchange {
             in.release();
             return;
         }
-        c.channel.write(in);
+        toOrigin(c, in);
         if (!c.channel.isWritable()) {
             client.pause(WireClient.PAUSE_BACKPRESSURE);
         }
+    }
+
+    /** Writes without a promise: a failed write closes the channel, which the handlers report. */
+    private void toClient(ByteBuf b) {
+        client.channel.write(b, client.channel.voidPromise());
+    }
+
+    private static void toOrigin(OriginConnection c, ByteBuf b) {
+        c.channel.write(b, c.channel.voidPromise());
     }
 
     private void release() {
@@ -685,9 +692,8 @@ final class WireExchange {
         router.metrics().record(app, statusCode, total, failure);
         AccessLog log = router.accessLog();
         if (log != null) {
-            InetSocketAddress remote = (InetSocketAddress) client.channel.remoteAddress();
             log.request(requestId, app, host, method, path, statusCode, failure, servedBy, bodyBytes, bytesOut,
-                    originNanos, total, remote == null ? null : remote.getAddress().getHostAddress());
+                    originNanos, total, client.clientIp);
         }
     }
 }
