@@ -4,11 +4,13 @@
 # Runs alternate between proxies after a warm-up, so drifting machine load hits all three alike.
 # Besides requests/s and latency, it prints the CPU time each proxy spent per request: on a machine the proxy
 # shares with wrk and the origin, that is what decides throughput, and it is steadier than req/s under noise.
-# Not run in CI. Usage: bench/router.sh   (env: SECONDS_PER_RUN=10 ROUNDS=3 CONNECTIONS="1 50 200")
+# Not run in CI. Usage: bench/router.sh   (env: SECONDS_PER_RUN=10 ROUNDS=3 CONNECTIONS="1 50 200" WARMUP_SECONDS=15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-10}
+# Every proxy gets the same warm-up; the JVM needs it to compile its hot paths (a router is long-lived).
+WARMUP_SECONDS=${WARMUP_SECONDS:-15}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-"1 50 200"}
 THREADS=${THREADS:-2}
@@ -119,7 +121,7 @@ run() { # proxy connections seconds -> "rps p50ms p99ms cpu-us-per-request"
 }
 
 echo "warming up..."
-for p in gantry nginx haproxy; do run $p 50 5 >/dev/null; done
+for p in gantry nginx haproxy; do run $p 50 "$WARMUP_SECONDS" >/dev/null; done
 
 declare -A RES
 for c in $CONNECTIONS; do

@@ -25,7 +25,8 @@ import java.util.Map;
  * @param maxBodyBytes          largest request body accepted (0 = unlimited)
  * @param originKeepAliveSeconds how long an idle pooled origin connection is kept; below the 5 s many
  *                              app servers use, so the router rarely reuses a connection the app just closed
- * @param maxConnectionsPerOrigin pooled connections per instance and event loop
+ * @param maxConnectionsPerOrigin idle keep-alive connections kept per instance and event loop (like nginx's
+ *                              {@code keepalive}); busier moments open more, which close after use
  * @param accessLog             {@code stdout}, {@code off}, or a file to append JSON lines to
  * @param healthIntervalMillis  period of active health checks (0 = off)
  */
@@ -129,6 +130,12 @@ public record RouterConfig(String bindHost, int httpPort, int httpsPort, String 
         return new RouterConfig(bindHost, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
                 connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
                 maxBodyBytes, originKeepAliveSeconds, maxConnectionsPerOrigin, accessLog, millis);
+    }
+
+    public RouterConfig withOriginKeepAliveSeconds(int seconds) {
+        return new RouterConfig(bindHost, httpPort, httpsPort, adminHost, adminPort, baseDomain, stateDir, eventLoops,
+                connectTimeoutMillis, requestTimeoutMillis, ejectMillis, ejectAfterFailures, maxHeaderBytes,
+                maxBodyBytes, seconds, maxConnectionsPerOrigin, accessLog, healthIntervalMillis);
     }
 
     public RouterConfig withRequestTimeoutMillis(long millis) {

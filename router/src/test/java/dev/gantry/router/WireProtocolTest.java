@@ -122,6 +122,31 @@ class WireProtocolTest {
     }
 
     @Test
+    void originConnectionsAreReusedThenClosedAfterTheKeepAliveTime() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        io.vertx.core.http.HttpServer origin = fx.vertx.createHttpServer(
+                        new io.vertx.core.http.HttpServerOptions().setHost("127.0.0.1").setPort(0))
+                .connectionHandler(conn -> {
+                    opened.incrementAndGet();
+                    conn.closeHandler(v -> closed.incrementAndGet());
+                })
+                .requestHandler(req -> req.response().end("ok"));
+        int port = Fixture.await(origin.listen()).actualPort();
+        closeables.add(() -> Fixture.await(origin.close()));
+        Router r = fx.router(fx.config().withOriginKeepAliveSeconds(1));
+        r.update(table(1, app("web.acme", port)));
+        try (Conn c = connect(r)) {
+            for (int i = 0; i < 5; i++) {
+                c.send(get("/" + i));
+                assertEquals(200, c.read().status);
+            }
+        }
+        assertEquals(1, opened.get(), "five sequential requests share one pooled origin connection");
+        Fixture.eventually("the idle origin connection is closed after the keep-alive time", () -> closed.get() == 1);
+    }
+
+    @Test
     void keepAliveCarriesSequentialRequests() throws Exception {
         Router r = routerFor(fx.echoOrigin("web"));
         try (Conn c = connect(r)) {

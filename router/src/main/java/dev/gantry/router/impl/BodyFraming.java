@@ -20,10 +20,6 @@ final class BodyFraming {
     private int lineLength;
     private int sizeDigits;
 
-    static BodyFraming none() {
-        return new BodyFraming();
-    }
-
     void reset(HttpHead head, boolean bodyAllowed) {
         lineLength = 0;
         sizeDigits = 0;
@@ -48,10 +44,6 @@ final class BodyFraming {
 
     boolean untilClose() {
         return state == State.UNTIL_CLOSE;
-    }
-
-    boolean chunked() {
-        return state.ordinal() >= State.CHUNK_SIZE.ordinal();
     }
 
     /**
