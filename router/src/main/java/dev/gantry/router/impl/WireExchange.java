@@ -45,8 +45,10 @@ final class WireExchange {
     private final boolean expectContinue;
     /** The client asked to close after this request (Connection: close, or HTTP/1.0). */
     private final boolean clientClose;
+    private final long contentLength;
     private final BodyFraming requestFraming = new BodyFraming();
-    private final ByteBuf originHead;
+    /** Kept for a retry; released when the exchange ends, however it ends ({@link #releaseBuffers()}). */
+    private ByteBuf originHead;
 
     private Set<Upstream> tried;
     private Upstream held;
@@ -96,8 +98,6 @@ final class WireExchange {
         this.contentLength = head.contentLength;
         this.originHead = originHead(head, headStart, headEnd);
     }
-
-    private final long contentLength;
 
     /** The request head as instances get it: end-to-end headers as received, plus the router's own. */
     private ByteBuf originHead(HttpHead head, int headStart, int headEnd) {
@@ -350,7 +350,10 @@ final class WireExchange {
                     }
                     HttpHead h = c.head.parseResponse(in, start, end);
                     in.readerIndex(end);
-                    if (h.status == 101 && upgrade) {
+                    if (h.status == 101) {
+                        if (!upgrade) {
+                            throw new HttpHead.BadMessage(502, "101 without an upgrade request");
+                        }
                         startTunnel(c, h, start, in);
                         return;
                     }
@@ -484,7 +487,7 @@ final class WireExchange {
     /** The response side is over: finish now, or once the rest of the request body has been read. */
     private void responseFinished() {
         responseDone = true;
-        releaseHeld();
+        releaseHeldBody();
         if (requestFraming.done()) {
             finish();
         } else {
@@ -494,7 +497,7 @@ final class WireExchange {
     }
 
     private void finish() {
-        originHead.release();
+        releaseBuffers();
         client.exchangeDone(this, closeAfter);
     }
 
@@ -521,6 +524,7 @@ final class WireExchange {
     /** The connection to the instance failed before the response was complete. */
     private void originBroke(OriginConnection c, Failure f) {
         origin = null;
+        dropResponsePending(); // a partial head from this connection must not precede a retry's answer
         c.detachAndClose();
         if (done) {
             return;
@@ -548,6 +552,7 @@ final class WireExchange {
             return;
         }
         origin = null;
+        dropResponsePending();
         c.detachAndClose();
         if (responseStarted) {
             done = true;
@@ -562,6 +567,7 @@ final class WireExchange {
     /** The client closed its connection. */
     void clientClosed() {
         if (tunnelling) {
+            releaseBuffers();
             if (origin != null) {
                 origin.detachAndClose();
                 origin = null;
@@ -570,7 +576,7 @@ final class WireExchange {
             complete(101, null);
             return;
         }
-        releaseHeld();
+        releaseBuffers();
         if (done) {
             return;
         }
@@ -608,6 +614,7 @@ final class WireExchange {
             toClient(rest.retain());
         }
         client.channel.flush();
+        releaseBuffers();
         ByteBuf early = client.takePending();
         if (early != null) {
             c.channel.writeAndFlush(early);
@@ -645,10 +652,27 @@ final class WireExchange {
         }
     }
 
-    private void releaseHeld() {
+    private void releaseHeldBody() {
         if (heldBody != null) {
             heldBody.release();
             heldBody = null;
+        }
+    }
+
+    /** Whatever this exchange still holds of pooled memory; safe to call more than once. */
+    private void releaseBuffers() {
+        releaseHeldBody();
+        if (originHead != null) {
+            originHead.release();
+            originHead = null;
+        }
+        dropResponsePending();
+    }
+
+    private void dropResponsePending() {
+        if (responsePending != null) {
+            responsePending.release();
+            responsePending = null;
         }
     }
 
@@ -674,8 +698,7 @@ final class WireExchange {
         client.channel.writeAndFlush(ErrorPage.bytes(client.channel.alloc(), failure, requestId, retryAfterSeconds,
                 headRequest, closeAfter));
         if (close && !requestFraming.done()) {
-            releaseHeld();
-            originHead.release();
+            releaseBuffers();
             client.linger(this);
             return;
         }
