@@ -34,6 +34,13 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
+# Every port must be free: a stray server left on one would silently stand in for the one started here.
+for port in $ORIGIN_PORT $GANTRY_PORT $GANTRY_ADMIN $NGINX_PORT $HAPROXY_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is in use; stop what listens there (ss -ltnp 'sport = :$port') and run again" >&2; exit 1
+  fi
+done
+
 ./mvnw -B -q -pl router package -DskipTests
 
 # The origin: nginx answering a small fixed body, two workers, keep-alive.
