@@ -88,16 +88,20 @@ final class HttpHead {
     }
 
     /**
-     * Where the head starting at {@code from} ends (the index after its empty line), or -1 if the
-     * bytes up to {@code to} do not hold a whole head yet. Lines may end in CRLF or a bare LF;
-     * empty lines before a request line must have been skipped.
+     * Where the head starting at {@code from} ends (the index after its empty line). Lines may end in
+     * CRLF or a bare LF; empty lines before a request line must have been skipped. When the bytes up
+     * to {@code to} do not hold a whole head yet, the answer is negative: {@code -1 - lineStart}, where
+     * {@code lineStart} is the start of the last, unfinished line, so that the next call (with more
+     * bytes) can resume there instead of scanning the head again from the start.
+     *
+     * @param resume a line start at or after {@code from} where an earlier call stopped
      */
-    static int findEnd(ByteBuf b, int from, int to) {
-        int lineStart = from;
+    static int findEnd(ByteBuf b, int from, int resume, int to) {
+        int lineStart = resume;
         while (true) {
             int lf = b.indexOf(lineStart, to, (byte) '\n');
             if (lf < 0) {
-                return -1;
+                return -1 - lineStart;
             }
             int len = lf - lineStart;
             if (lineStart != from && (len == 0 || (len == 1 && b.getByte(lineStart) == '\r'))) {

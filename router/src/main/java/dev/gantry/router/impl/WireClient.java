@@ -37,6 +37,8 @@ final class WireClient extends ChannelInboundHandlerAdapter {
     private long lastActivityNanos;
     private ScheduledFuture<?> idleTimer;
     private final HttpHead head = new HttpHead();
+    /** How far (from the reader index) a partly received head has been scanned, in whole lines. */
+    private int headScanned;
     /** The client's address and the port it reached, as the forwarding headers carry them. */
     String clientIp;
     String localPort;
@@ -150,7 +152,8 @@ final class WireClient extends ChannelInboundHandlerAdapter {
     /** Parses a request head if a whole one is there and starts its exchange; false if not. */
     private boolean startRequest() {
         ByteBuf b = pending;
-        while (b.isReadable() && (b.getByte(b.readerIndex()) == '\r' || b.getByte(b.readerIndex()) == '\n')) {
+        while (headScanned == 0 && b.isReadable()
+                && (b.getByte(b.readerIndex()) == '\r' || b.getByte(b.readerIndex()) == '\n')) {
             b.skipBytes(1); // empty lines between requests (RFC 9112 section 2.2)
         }
         if (!b.isReadable()) {
@@ -158,14 +161,16 @@ final class WireClient extends ChannelInboundHandlerAdapter {
         }
         int max = server.router().config().maxHeaderBytes();
         int start = b.readerIndex();
-        int end = HttpHead.findEnd(b, start, b.writerIndex());
+        int end = HttpHead.findEnd(b, start, start + headScanned, b.writerIndex());
         if (end < 0 ? b.readableBytes() > max : end - start > max) {
             reject(Failure.HEADERS_TOO_LARGE);
             return false;
         }
         if (end < 0) {
+            headScanned = (-1 - end) - start; // a head arriving in pieces is scanned once, not once per piece
             return false;
         }
+        headScanned = 0;
         try {
             head.parseRequest(b, start, end);
         } catch (HttpHead.BadMessage e) {

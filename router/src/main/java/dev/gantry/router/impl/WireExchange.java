@@ -340,7 +340,7 @@ final class WireExchange {
             while (in.isReadable() && origin == c) {
                 if (!responseStarted) {
                     int start = in.readerIndex();
-                    int end = HttpHead.findEnd(in, start, in.writerIndex());
+                    int end = HttpHead.findEnd(in, start, start, in.writerIndex());
                     if (end < 0) {
                         if (in.readableBytes() > MAX_RESPONSE_HEAD) {
                             throw new HttpHead.BadMessage(502, "response head too large");
