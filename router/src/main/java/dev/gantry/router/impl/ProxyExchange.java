@@ -114,9 +114,7 @@ final class ProxyExchange {
     /** 308 keeps the method and body, unlike 301, so a POST is not turned into a GET. */
     private void redirectToHttps(Pool pool) {
         app = pool.app();
-        String host = Routes.normalize(hostHeader);
-        int port = router.httpsPort();
-        String location = "https://" + host + (port == 443 ? "" : ":" + port) + req.uri();
+        String location = router.httpsLocation(hostHeader, req.uri());
         resp.setStatusCode(308).putHeader(HttpHeaders.LOCATION, location)
                 .putHeader(ProxyHeaders.REQUEST_ID, requestId).putHeader(HttpHeaders.CONTENT_LENGTH, "0");
         done = true;
@@ -139,28 +137,20 @@ final class ProxyExchange {
     /** Picks an instance from the current table (so a retry follows a pool switch) and connects. */
     private void attempt() {
         long now = System.nanoTime();
-        Routes snapshot = router.routes();
-        Pool pool = snapshot.lookup(hostHeader);
-        if (pool == null) {
+        VertxRouter.Pick pick = router.pick(hostHeader, tried, now);
+        if (pick == null) {
             fail(Failure.NO_ROUTE, 0, false);
             return;
         }
+        Pool pool = pick.pool();
         app = pool.app();
-        Upstream u = pool.pick(tried, now);
+        Upstream u = pick.upstream();
         if (u == null) {
             if (lastFailure != null) {
                 fail(lastFailure, 0, bodyStarted);
             } else {
                 fail(Failure.NO_INSTANCE, pool.retryAfterSeconds(now), false);
             }
-            return;
-        }
-        u.begin();
-        if (router.routes() != snapshot) {
-            // The table changed between lookup and begin(): u may already count as drained and be
-            // stopped by the platform, so pick again from the new table.
-            router.registry().ended(u);
-            attempt();
             return;
         }
         held = u;

@@ -64,6 +64,41 @@ public final class VertxRouter implements Router {
         return registry;
     }
 
+    /** The app serving a host and, if one was available, the instance now counting the request as in flight. */
+    record Pick(Pool pool, Upstream upstream) {
+    }
+
+    /**
+     * Looks up {@code host} in the current table and begins a request on one of its instances not in
+     * {@code tried}. Null when no app has the host; a null upstream when none of its instances is available.
+     * Both data paths pick here, so neither can pick from a table that an update has just replaced.
+     */
+    Pick pick(String host, java.util.Set<Upstream> tried, long nowNanos) {
+        while (true) {
+            Routes snapshot = routes;
+            Pool pool = snapshot.lookup(host);
+            if (pool == null) {
+                return null;
+            }
+            Upstream u = pool.pick(tried, nowNanos);
+            if (u == null) {
+                return new Pick(pool, null);
+            }
+            u.begin();
+            if (routes == snapshot) {
+                return new Pick(pool, u);
+            }
+            // The table changed between lookup and begin(): u may already count as drained and be
+            // stopped by the platform, so pick again from the new table.
+            registry.ended(u);
+        }
+    }
+
+    /** Where a plain-HTTP request goes when its app redirects to HTTPS. */
+    String httpsLocation(String hostHeader, String target) {
+        return "https://" + Routes.normalize(hostHeader) + (httpsPort == 443 ? "" : ":" + httpsPort) + target;
+    }
+
     Metrics metrics() {
         return metrics;
     }

@@ -167,8 +167,7 @@ final class WireExchange {
     /** 308 keeps the method and body, unlike 301, so a POST is not turned into a GET. */
     private void redirectToHttps(Pool pool) {
         app = pool.app();
-        int port = router.httpsPort();
-        String location = "https://" + Routes.normalize(host) + (port == 443 ? "" : ":" + port) + target;
+        String location = router.httpsLocation(host, target);
         String response = "HTTP/1.1 308 Permanent Redirect\r\nLocation: " + location + "\r\n"
                 + ProxyHeaders.REQUEST_ID + ": " + requestId + "\r\nContent-Length: 0\r\n"
                 + (clientClose ? "Connection: close\r\n" : "") + "\r\n";
@@ -183,28 +182,20 @@ final class WireExchange {
     /** Picks an instance from the current table (so a retry follows a pool switch) and connects. */
     private void attempt() {
         long now = System.nanoTime();
-        Routes snapshot = router.routes();
-        Pool pool = host == null ? null : snapshot.lookup(host);
-        if (pool == null) {
+        VertxRouter.Pick pick = router.pick(host, tried, now);
+        if (pick == null) {
             fail(Failure.NO_ROUTE, 0, false);
             return;
         }
+        Pool pool = pick.pool();
         app = pool.app();
-        Upstream u = pool.pick(tried, now);
+        Upstream u = pick.upstream();
         if (u == null) {
             if (lastFailure != null) {
                 fail(lastFailure, 0, bodySent && !requestFraming.done());
             } else {
                 fail(Failure.NO_INSTANCE, pool.retryAfterSeconds(now), false);
             }
-            return;
-        }
-        u.begin();
-        if (router.routes() != snapshot) {
-            // The table changed between lookup and begin(): u may already count as drained and be
-            // stopped by the platform, so pick again from the new table.
-            router.registry().ended(u);
-            attempt();
             return;
         }
         held = u;

@@ -81,7 +81,7 @@ final class WireServer {
         }
     }
 
-    /** Opens a connection to {@code u} on {@code loop}; the future completes on that loop. */
+    /** Opens {@code conn}'s connection to its instance on {@code loop}; the future completes on that loop. */
     ChannelFuture connect(EventLoop loop, OriginConnection conn) {
         return new Bootstrap()
                 .group(loop)
